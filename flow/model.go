@@ -1,0 +1,110 @@
+package flow
+
+import (
+	"context"
+
+	"google.golang.org/genai"
+)
+
+// Model is a live-capable model backend: something that can open a
+// bidirectional streaming connection for one live run. The gemini package
+// implements it for the Gemini API and Vertex AI; tests implement it with an
+// in-process fake.
+type Model interface {
+	// Name returns the model id as the user configured it, for example
+	// "gemini-2.5-flash-native-audio-preview-12-2025".
+	Name() string
+
+	// Connect dials the model, sends the setup message built from req,
+	// waits for the server to acknowledge it, then sends req.History.
+	// It returns when the connection is ready for the first request, or
+	// with ctx's error when ctx ends first: a server that never
+	// acknowledges setup cannot hang the caller past ctx's deadline.
+	Connect(ctx context.Context, req *ConnectRequest) (Conn, error)
+}
+
+// ConnectRequest is everything a backend needs to open a live connection.
+type ConnectRequest struct {
+	// Setup is the setup message. Its Model field is ignored: the backend
+	// fills in the full resource name of its own model. The backend may
+	// add fields its model family requires (for example historyConfig
+	// when History is not empty on models that need it); it never
+	// removes or changes fields the caller set.
+	Setup *genai.LiveClientSetup
+
+	// History is the conversation so far, oldest first, sent as one
+	// clientContent message right after the server acknowledges setup.
+	// turnComplete is set only when the last turn is the user's.
+	// Empty History sends nothing.
+	History []*genai.Content
+}
+
+// Conn is one open live connection. Its send methods are safe to call from
+// several goroutines at once; Receive must be called from one goroutine
+// at a time. A send or receive whose context ends closes the connection.
+type Conn interface {
+	// SendContent sends a clientContent message: turns appended to the
+	// conversation in order. On model families that accept mid-session
+	// text only as realtime input, a backend converts a text-only user
+	// turn into that form and rejects anything else with an error.
+	SendContent(ctx context.Context, c *genai.LiveClientContent) error
+
+	// SendRealtime sends one realtimeInput message.
+	SendRealtime(ctx context.Context, in *RealtimeInput) error
+
+	// SendToolResponse answers tool calls; each response's ID echoes its
+	// call's ID.
+	SendToolResponse(ctx context.Context, r *genai.LiveClientToolResponse) error
+
+	// Receive blocks for the next server message. After Close it returns
+	// an error that wraps net.ErrClosed. A connection the server ended
+	// returns a backend error describing why (for gemini, a
+	// *gemini.CloseError); a backend's errors implement Retryable() and
+	// Quota() methods so the flow can decide whether to reconnect.
+	Receive(ctx context.Context) (*Response, error)
+
+	// SessionID returns the server's id for this connection, when the
+	// server gave one (Vertex AI does in setupComplete), or "".
+	SessionID() string
+
+	// Close ends the connection with a normal closure. It is safe to call
+	// more than once and from any goroutine; it unblocks a pending
+	// Receive.
+	Close() error
+}
+
+// RealtimeInput is one realtimeInput message. Exactly one field is set.
+type RealtimeInput struct {
+	// Audio is a chunk of audio, normally raw PCM16LE mono at 16 kHz
+	// ("audio/pcm;rate=16000").
+	Audio *genai.Blob
+	// Video is one frame, normally a JPEG image.
+	Video *genai.Blob
+	// Text is text typed in real time (the only mid-session text input on
+	// some model families).
+	Text string
+	// ActivityStart marks the start of user activity when automatic
+	// activity detection is disabled.
+	ActivityStart bool
+	// ActivityEnd marks the end of user activity when automatic activity
+	// detection is disabled.
+	ActivityEnd bool
+	// AudioStreamEnd tells the server the audio stream has paused, so it
+	// flushes the pending turn (automatic activity detection only).
+	AudioStreamEnd bool
+}
+
+// Response is one server message. A message can carry several fields at
+// once (usage metadata often rides with server content); nil fields were
+// absent.
+type Response struct {
+	SetupComplete                *genai.LiveServerSetupComplete
+	ServerContent                *genai.LiveServerContent
+	ToolCall                     *genai.LiveServerToolCall
+	ToolCallCancellation         *genai.LiveServerToolCallCancellation
+	UsageMetadata                *genai.UsageMetadata
+	GoAway                       *genai.LiveServerGoAway
+	SessionResumptionUpdate      *genai.LiveServerSessionResumptionUpdate
+	VoiceActivity                *genai.VoiceActivity
+	VoiceActivityDetectionSignal *genai.VoiceActivityDetectionSignal
+}
