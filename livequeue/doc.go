@@ -1,0 +1,14 @@
+// Package livequeue provides [Queue], the request queue that carries user
+// input into one live run: text turns, realtime audio and video chunks, and
+// activity signals.
+//
+// Any number of goroutines may send into a queue; a send never blocks
+// waiting for the run and requests are delivered in the order they were
+// sent. The run receives requests with [Queue.Receive]. Closing the queue
+// ends the run: requests already queued are still delivered, then Receive
+// reports [ErrClosed].
+//
+// A queue serves exactly one live run: the run claims it with [Queue.Claim],
+// and a queue that is claimed or closed cannot start another run. Make a new
+// queue for every connection.
+package livequeue

@@ -1,0 +1,262 @@
+package livequeue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"google.golang.org/genai"
+)
+
+// Errors reported by a Queue. Test for them with errors.Is.
+var (
+	// ErrClosed is returned by sends after Close, by Receive once the
+	// queue is closed and drained, and by Claim on a closed queue.
+	ErrClosed = errors.New("livequeue: queue closed")
+	// ErrFull is returned by a send into a bounded queue (see WithLimit)
+	// that already holds its limit. The rejected request is not queued;
+	// everything queued before it is kept.
+	ErrFull = errors.New("livequeue: queue full")
+	// ErrClaimed is returned by Claim when a live run already claimed the
+	// queue.
+	ErrClaimed = errors.New("livequeue: queue already claimed by a live run")
+)
+
+const (
+	// minCapacity is the ring's first allocation.
+	minCapacity = 16
+	// releaseAbove is the ring size above which a drained queue frees its
+	// ring, so a burst (for example audio buffered across a reconnect)
+	// does not pin memory for the rest of the run.
+	releaseAbove = 1024
+)
+
+// Queue is a FIFO of requests into one live run. It is safe for use by any
+// number of goroutines. Sends never wait for the receiver: the queue grows
+// as needed unless bounded with WithLimit.
+//
+// Create queues with New; the zero value is not usable.
+type Queue struct {
+	limit int
+	// wake holds a token while requests may be waiting for a receiver.
+	wake chan struct{}
+	// done is closed by Close.
+	done chan struct{}
+
+	mu sync.Mutex
+	// buf is a ring of len a power of two holding n requests from head.
+	buf     []Request
+	head    int
+	n       int
+	closed  bool
+	claimed bool
+}
+
+// Option configures a Queue.
+type Option func(*Queue)
+
+// WithLimit bounds the queue to n requests. A send into a full queue
+// returns ErrFull at once, without queuing the request and without dropping
+// anything already queued: the caller decides whether to drop the request
+// (usually right for a realtime audio chunk) or retry. n == 0 means no limit,
+// the default. WithLimit panics if n is negative.
+func WithLimit(n int) Option {
+	if n < 0 {
+		panic(fmt.Sprintf("livequeue: WithLimit(%d): limit must not be negative", n))
+	}
+	return func(q *Queue) { q.limit = n }
+}
+
+// New returns an empty, open, unclaimed queue.
+func New(opts ...Option) *Queue {
+	q := &Queue{
+		wake: make(chan struct{}, 1),
+		done: make(chan struct{}),
+	}
+	for _, opt := range opts {
+		opt(q)
+	}
+	return q
+}
+
+// SendContent queues a conversation turn, normally text the user typed.
+func (q *Queue) SendContent(c *genai.Content) error {
+	if c == nil {
+		return fmt.Errorf("%w: SendContent with nil content", ErrInvalidRequest)
+	}
+	if err := validateContent(c); err != nil {
+		return err
+	}
+	return q.push(Request{Content: c})
+}
+
+// SendRealtime queues a chunk of realtime media: an audio chunk or a video
+// frame. It is called for every 20–100 ms of audio, so it does no work
+// beyond validating b and appending it to the queue.
+func (q *Queue) SendRealtime(b *genai.Blob) error {
+	if b == nil {
+		return fmt.Errorf("%w: SendRealtime with nil blob", ErrInvalidRequest)
+	}
+	if err := validateBlob(b); err != nil {
+		return err
+	}
+	return q.push(Request{Blob: b})
+}
+
+// SendActivityStart queues the start of user activity, for runs with
+// automatic activity detection disabled.
+func (q *Queue) SendActivityStart() error {
+	return q.push(Request{ActivityStart: true})
+}
+
+// SendActivityEnd queues the end of user activity, for runs with automatic
+// activity detection disabled.
+func (q *Queue) SendActivityEnd() error {
+	return q.push(Request{ActivityEnd: true})
+}
+
+// SendAudioStreamEnd queues the signal that the audio stream has paused
+// (for example the user muted the microphone), so the model finishes the
+// pending turn.
+func (q *Queue) SendAudioStreamEnd() error {
+	return q.push(Request{AudioStreamEnd: true})
+}
+
+// Send queues r after checking it with Request.Validate.
+func (q *Queue) Send(r Request) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return q.push(r)
+}
+
+// push appends r. It returns ErrClosed after Close and ErrFull when the
+// queue is at its limit.
+func (q *Queue) push(r Request) error {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return ErrClosed
+	}
+	if q.limit > 0 && q.n >= q.limit {
+		q.mu.Unlock()
+		return ErrFull
+	}
+	if q.n == len(q.buf) {
+		q.grow()
+	}
+	q.buf[(q.head+q.n)&(len(q.buf)-1)] = r
+	q.n++
+	q.mu.Unlock()
+	q.signal()
+	return nil
+}
+
+// grow doubles the ring, keeping the queued requests in order. q.mu is
+// held.
+func (q *Queue) grow() {
+	size := max(2*len(q.buf), minCapacity)
+	buf := make([]Request, size)
+	k := copy(buf, q.buf[q.head:])
+	copy(buf[k:], q.buf[:q.head])
+	q.buf = buf
+	q.head = 0
+}
+
+// signal leaves a wake-up token for a receiver, unless one is already
+// waiting to be taken.
+func (q *Queue) signal() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Receive returns the oldest queued request, waiting for one if the queue
+// is empty. After Close it keeps returning queued requests until none are
+// left, then returns ErrClosed. If ctx is done, Receive returns ctx.Err()
+// and takes nothing from the queue.
+//
+// Receive may be called from several goroutines; each request goes to
+// exactly one of them.
+func (q *Queue) Receive(ctx context.Context) (Request, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return Request{}, err
+		}
+		q.mu.Lock()
+		if q.n > 0 {
+			r := q.pop()
+			more := q.n > 0
+			q.mu.Unlock()
+			if more {
+				// Pass the wake-up on to another receiver.
+				q.signal()
+			}
+			return r, nil
+		}
+		closed := q.closed
+		q.mu.Unlock()
+		if closed {
+			return Request{}, ErrClosed
+		}
+		select {
+		case <-q.wake:
+		case <-q.done:
+		case <-ctx.Done():
+			return Request{}, ctx.Err()
+		}
+	}
+}
+
+// pop removes and returns the oldest request. q.mu is held and q.n > 0.
+func (q *Queue) pop() Request {
+	r := q.buf[q.head]
+	q.buf[q.head] = Request{} // let the collector have the payload
+	q.head = (q.head + 1) & (len(q.buf) - 1)
+	q.n--
+	if q.n == 0 {
+		q.head = 0
+		if len(q.buf) > releaseAbove {
+			q.buf = nil
+		}
+	}
+	return r
+}
+
+// Len returns the number of requests queued and not yet received.
+func (q *Queue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.n
+}
+
+// Claim marks the queue as used by a live run. The runner calls it when a
+// run starts; it returns ErrClaimed if another run already claimed the
+// queue, and ErrClosed if the queue is closed. A queue serves one run: make a
+// new queue for the next one.
+func (q *Queue) Claim() error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	switch {
+	case q.closed:
+		return ErrClosed
+	case q.claimed:
+		return ErrClaimed
+	}
+	q.claimed = true
+	return nil
+}
+
+// Close closes the queue: later sends return ErrClosed, and Receive
+// returns the requests already queued, then ErrClosed. Close unblocks a
+// waiting Receive. It is safe to call more than once and from any goroutine.
+func (q *Queue) Close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.closed {
+		q.closed = true
+		close(q.done)
+	}
+}

@@ -1,0 +1,78 @@
+package livequeue
+
+import (
+	"errors"
+	"fmt"
+
+	"google.golang.org/genai"
+)
+
+// ErrInvalidRequest is wrapped by the errors that report a request which
+// cannot be sent; the error's text names what was wrong.
+var ErrInvalidRequest = errors.New("livequeue: invalid request")
+
+// Request is one unit of user input for a live run. At least one field is
+// set; a request may set several, and the run delivers every one of them,
+// in this order: ActivityStart, Content (as a conversation turn), Blob (as
+// realtime input), ActivityEnd, AudioStreamEnd.
+//
+// The queue keeps the pointers it is given: do not modify Content or Blob
+// after sending them.
+type Request struct {
+	// Content is a turn appended to the conversation, normally text typed
+	// by the user. The run sends it as client content, so the model
+	// answers it as a complete turn.
+	Content *genai.Content
+	// Blob is a chunk of realtime media: audio (normally raw PCM16LE mono
+	// at 16 kHz, "audio/pcm;rate=16000") or a video frame (normally
+	// "image/jpeg").
+	Blob *genai.Blob
+	// ActivityStart marks the start of user activity when automatic
+	// activity detection is disabled.
+	ActivityStart bool
+	// ActivityEnd marks the end of user activity when automatic activity
+	// detection is disabled.
+	ActivityEnd bool
+	// AudioStreamEnd tells the model the audio stream has paused, so it
+	// finishes the pending turn (automatic activity detection only).
+	AudioStreamEnd bool
+}
+
+// Validate reports why r cannot be sent, or nil if it can. The error wraps
+// ErrInvalidRequest and names the problem: a request with nothing set, a
+// blob without a MIME type, content without parts or with a nil part.
+func (r Request) Validate() error {
+	if r.Content == nil && r.Blob == nil && !r.ActivityStart && !r.ActivityEnd && !r.AudioStreamEnd {
+		return fmt.Errorf("%w: no content, blob or signal is set", ErrInvalidRequest)
+	}
+	if r.Blob != nil {
+		if err := validateBlob(r.Blob); err != nil {
+			return err
+		}
+	}
+	if r.Content != nil {
+		if err := validateContent(r.Content); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validateBlob(b *genai.Blob) error {
+	if b.MIMEType == "" {
+		return fmt.Errorf("%w: blob has no MIME type (for example \"audio/pcm;rate=16000\")", ErrInvalidRequest)
+	}
+	return nil
+}
+
+func validateContent(c *genai.Content) error {
+	if len(c.Parts) == 0 {
+		return fmt.Errorf("%w: content has no parts", ErrInvalidRequest)
+	}
+	for i, p := range c.Parts {
+		if p == nil {
+			return fmt.Errorf("%w: content part %d is nil", ErrInvalidRequest, i)
+		}
+	}
+	return nil
+}
