@@ -29,7 +29,9 @@ type Event struct {
 	Author string `json:"author,omitempty"`
 	// Timestamp is when the event was created. It has microsecond
 	// precision, the precision of its JSON form (float seconds since the
-	// Unix epoch), so an event survives a JSON round trip unchanged.
+	// Unix epoch), so an event survives a JSON round trip unchanged
+	// (exactly for times between 1901 and 2106, where float seconds hold
+	// every microsecond).
 	Timestamp time.Time `json:"-"`
 	// Branch is the dot-separated path of agent names from the root agent
 	// to the author, used to keep sub-agents' histories apart.
