@@ -140,20 +140,29 @@ func (p ReconnectPolicy) backoff(attempt int, initial, maxWait time.Duration, sr
 	if multiplier < 1 || math.IsNaN(multiplier) {
 		multiplier = 1
 	}
-	wait := float64(initial) * math.Pow(multiplier, float64(attempt-1))
-	if math.IsNaN(wait) || wait > float64(maxWait) {
-		wait = float64(maxWait)
+	// Durations near the int64 limit do not survive a round trip through
+	// float64, so the float schedule only decides which side of maxWait
+	// the wait is on.
+	wait := maxWait
+	if w := float64(initial) * math.Pow(multiplier, float64(attempt-1)); w < float64(maxWait) {
+		wait = min(time.Duration(w), maxWait)
 	}
-	if jitter := p.Jitter; jitter > 0 && !math.IsNaN(jitter) {
-		jitter = min(jitter, 1)
-		var r float64
-		if src != nil {
-			r = src.Float64()
-		} else {
-			r = rand.Float64()
-		}
-		r = min(max(r, 0), 1)
-		wait -= wait * jitter * r
+	jitter := p.Jitter
+	if !(jitter > 0) { // also NaN
+		return wait
 	}
-	return time.Duration(wait)
+	var r float64
+	if src != nil {
+		r = src.Float64()
+	} else {
+		r = rand.Float64()
+	}
+	if math.IsNaN(r) {
+		r = 0
+	}
+	cut := float64(wait) * min(jitter, 1) * min(max(r, 0), 1)
+	if !(cut < float64(wait)) {
+		return 0
+	}
+	return max(wait-time.Duration(cut), 0)
 }
