@@ -210,29 +210,35 @@ func (m *inMemory) AppendEvent(ctx context.Context, s *Session, ev *event.Event)
 	}
 	fillIdentity(ev)
 	stored := storedCopy(ev)
-	delta := SplitState(stored.Actions.StateDelta)
 
+	updated, err := m.store(k, s.LastUpdateTime, stored)
+	if err != nil {
+		return nil, err
+	}
+	s.applyEvent(ev, updated)
+	return ev, nil
+}
+
+// store appends stored to the session k, applying its state delta, unless
+// the session was updated after seen. It returns the new update time.
+func (m *inMemory) store(k key, seen time.Time, stored *event.Event) (time.Time, error) {
+	delta := SplitState(stored.Actions.StateDelta)
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	app, user, st := m.lookup(k)
 	if st == nil {
-		m.mu.Unlock()
-		return nil, notFound(k)
+		return time.Time{}, notFound(k)
 	}
-	if st.lastUpdate.After(s.LastUpdateTime) {
-		m.mu.Unlock()
-		return nil, fmt.Errorf("%w: %v was updated at %s, after the caller's copy of %s; get it again",
-			ErrStale, k, st.lastUpdate.Format(time.RFC3339Nano), s.LastUpdateTime.Format(time.RFC3339Nano))
+	if st.lastUpdate.After(seen) {
+		return time.Time{}, fmt.Errorf("%w: %v was updated at %s, after the caller's copy of %s; get it again",
+			ErrStale, k, st.lastUpdate.Format(time.RFC3339Nano), seen.Format(time.RFC3339Nano))
 	}
 	maps.Copy(app.state, delta.App)
 	maps.Copy(user.state, delta.User)
 	maps.Copy(st.state, delta.Session)
 	st.events = append(st.events, stored)
 	st.lastUpdate = m.nextUpdateTime()
-	updated := st.lastUpdate
-	m.mu.Unlock()
-
-	s.applyEvent(ev, updated)
-	return ev, nil
+	return st.lastUpdate, nil
 }
 
 // lookup returns the stored data along k's path; missing levels are nil.
