@@ -1,0 +1,215 @@
+package gemini
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/flow"
+)
+
+// appendClientContent appends a clientContent message to b.
+func appendClientContent(b []byte, backend genai.Backend, c *genai.LiveClientContent) ([]byte, error) {
+	if c == nil {
+		return b, invalid("clientContent", "is nil")
+	}
+	vertex := backend == genai.BackendVertexAI
+	for i, t := range c.Turns {
+		if err := validateContent(vertex, fmt.Sprintf("clientContent.turns[%d]", i), t); err != nil {
+			return b, err
+		}
+	}
+	j, err := json.Marshal(c)
+	if err != nil {
+		return b, fmt.Errorf("gemini: encoding clientContent: %w", err)
+	}
+	b = append(b, `{"clientContent":`...)
+	b = append(b, j...)
+	return append(b, '}'), nil
+}
+
+// appendToolResponse appends a toolResponse message to b.
+func appendToolResponse(b []byte, backend genai.Backend, r *genai.LiveClientToolResponse) ([]byte, error) {
+	if r == nil || len(r.FunctionResponses) == 0 {
+		return b, invalid("toolResponse.functionResponses", "is empty")
+	}
+	vertex := backend == genai.BackendVertexAI
+	for i, fr := range r.FunctionResponses {
+		field := fmt.Sprintf("toolResponse.functionResponses[%d]", i)
+		if err := validateFunctionResponse(vertex, field, fr); err != nil {
+			return b, err
+		}
+		if fr.ID == "" {
+			return b, invalid(field+".id", "is empty: it must echo the id of the call it answers (function %q)", fr.Name)
+		}
+	}
+	j, err := json.Marshal(r)
+	if err != nil {
+		return b, fmt.Errorf("gemini: encoding toolResponse: %w", err)
+	}
+	b = append(b, `{"toolResponse":`...)
+	b = append(b, j...)
+	return append(b, '}'), nil
+}
+
+// appendRealtimeInput appends a realtimeInput message to b. It is the hot
+// path for audio, so blobs are encoded by hand: no reflection, one pass of
+// base64 straight into b. With mediaChunks, audio and video go as the
+// deprecated mediaChunks list.
+func appendRealtimeInput(b []byte, in *flow.RealtimeInput, mediaChunks bool) ([]byte, error) {
+	if in == nil {
+		return b, invalid("realtimeInput", "is nil")
+	}
+	if err := validateRealtimeInput(in); err != nil {
+		return b, err
+	}
+	b = append(b, `{"realtimeInput":`...)
+	switch {
+	case in.Audio != nil:
+		b = appendMedia(b, "audio", in.Audio, mediaChunks)
+	case in.Video != nil:
+		b = appendMedia(b, "video", in.Video, mediaChunks)
+	case in.Text != "":
+		b = append(b, `{"text":`...)
+		b = appendJSONString(b, in.Text)
+		b = append(b, '}')
+	case in.ActivityStart:
+		b = append(b, `{"activityStart":{}}`...)
+	case in.ActivityEnd:
+		b = append(b, `{"activityEnd":{}}`...)
+	case in.AudioStreamEnd:
+		b = append(b, `{"audioStreamEnd":true}`...)
+	}
+	return append(b, '}'), nil
+}
+
+// validateRealtimeInput checks that exactly one field is set and that a
+// blob's MIME type fits it (genai's rule: audio/* for audio, image/* for
+// video frames).
+func validateRealtimeInput(in *flow.RealtimeInput) error {
+	if in.Audio != nil && !strings.HasPrefix(in.Audio.MIMEType, "audio/") {
+		return invalid("realtimeInput.audio.mimeType", "%q is not an audio/* MIME type", in.Audio.MIMEType)
+	}
+	if in.Video != nil && !strings.HasPrefix(in.Video.MIMEType, "image/") {
+		return invalid("realtimeInput.video.mimeType", "%q is not an image/* MIME type (send video as image frames)", in.Video.MIMEType)
+	}
+	var set []string
+	if in.Audio != nil {
+		set = append(set, "audio")
+	}
+	if in.Video != nil {
+		set = append(set, "video")
+	}
+	if in.Text != "" {
+		set = append(set, "text")
+	}
+	if in.ActivityStart {
+		set = append(set, "activityStart")
+	}
+	if in.ActivityEnd {
+		set = append(set, "activityEnd")
+	}
+	if in.AudioStreamEnd {
+		set = append(set, "audioStreamEnd")
+	}
+	switch len(set) {
+	case 1:
+		return nil
+	case 0:
+		return invalid("realtimeInput", "no field is set; set exactly one")
+	}
+	return invalid("realtimeInput", "exactly one field must be set per message, got %s", strings.Join(set, ", "))
+}
+
+// appendMedia appends {"audio":{...}} (or video), or
+// {"mediaChunks":[{...}]}.
+func appendMedia(b []byte, key string, blob *genai.Blob, mediaChunks bool) []byte {
+	if mediaChunks {
+		b = append(b, `{"mediaChunks":[`...)
+	} else {
+		b = append(b, `{"`...)
+		b = append(b, key...)
+		b = append(b, `":`...)
+	}
+	b = append(b, `{"data":"`...)
+	b = base64.StdEncoding.AppendEncode(b, blob.Data)
+	b = append(b, `","mimeType":`...)
+	b = appendJSONString(b, blob.MIMEType)
+	if blob.DisplayName != "" {
+		b = append(b, `,"displayName":`...)
+		b = appendJSONString(b, blob.DisplayName)
+	}
+	b = append(b, '}')
+	if mediaChunks {
+		return append(b, "]}"...)
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s as a JSON string. Plain ASCII is copied as
+// is; anything else goes through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	j, _ := json.Marshal(s) // a string always marshals
+	return append(b, j...)
+}
+
+// live31Text returns the text of a clientContent message that a gemini-3.1
+// live model must receive as realtimeInput.text: one user turn with
+// turnComplete set and nothing but text parts.
+func live31Text(c *genai.LiveClientContent) (string, error) {
+	const rule = "gemini-3.1 live models take mid-session content only as realtimeInput.text: " +
+		"send one user turn of text parts with turnComplete set"
+	if c == nil {
+		return "", invalid("clientContent", "is nil")
+	}
+	if len(c.Turns) != 1 {
+		return "", invalid("clientContent.turns", "has %d turns; %s", len(c.Turns), rule)
+	}
+	t := c.Turns[0]
+	if t == nil {
+		return "", invalid("clientContent.turns[0]", "is nil")
+	}
+	if t.Role != "" && t.Role != genai.RoleUser {
+		return "", invalid("clientContent.turns[0].role", "is %q; %s", t.Role, rule)
+	}
+	if !c.TurnComplete {
+		return "", invalid("clientContent.turnComplete", "is false; %s", rule)
+	}
+	var text strings.Builder
+	for i, p := range t.Parts {
+		if !isTextOnly(p) {
+			return "", invalid(fmt.Sprintf("clientContent.turns[0].parts[%d]", i), "is not a text part; %s", rule)
+		}
+		text.WriteString(p.Text)
+	}
+	if text.Len() == 0 {
+		return "", invalid("clientContent.turns[0].parts", "hold no text; %s", rule)
+	}
+	return text.String(), nil
+}
+
+// isTextOnly reports whether p is a plain (non-thought) text part.
+func isTextOnly(p *genai.Part) bool {
+	return p != nil && p.Text != "" && !p.Thought && len(p.ThoughtSignature) == 0 &&
+		p.InlineData == nil && p.FileData == nil && p.FunctionCall == nil && p.FunctionResponse == nil &&
+		p.ExecutableCode == nil && p.CodeExecutionResult == nil && p.VideoMetadata == nil &&
+		p.ToolCall == nil && p.ToolResponse == nil && len(p.PartMetadata) == 0 &&
+		p.AudioTranscription == nil && p.MediaResolution == nil && p.MediaProcessing == "" &&
+		p.SpeechMetadata == nil
+}

@@ -1,0 +1,319 @@
+package gemini
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"unicode/utf8"
+
+	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/flow"
+)
+
+// decodeFast decodes the frames that make up nearly all of a live session:
+// a lone serverContent holding model-turn parts (text, thought text, inline
+// audio), transcription fragments and turn flags. It scans the JSON once
+// and decodes base64 straight from the frame, with no reflection and no
+// intermediate values. It reports false for anything else, including
+// anything unusual inside those shapes (an unknown or repeated key, null,
+// base64 that is not standard and padded, malformed JSON), and the caller
+// falls back to decodeGeneral, so the two always agree.
+func decodeFast(data []byte) (*flow.Response, bool) {
+	s := scanner{data: data}
+	if !s.consume('{') {
+		return nil, false
+	}
+	if k, ok := s.key(); !ok || string(k) != "serverContent" {
+		return nil, false
+	}
+	sc, ok := s.serverContent()
+	if !ok || !s.consume('}') {
+		return nil, false
+	}
+	s.skipSpace()
+	if s.pos != len(s.data) {
+		return nil, false
+	}
+	return &flow.Response{ServerContent: sc}, true
+}
+
+// scanner reads a restricted JSON grammar from data.
+type scanner struct {
+	data []byte
+	pos  int
+}
+
+func (s *scanner) skipSpace() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+// consume skips white space and then c, reporting whether c was there.
+func (s *scanner) consume(c byte) bool {
+	s.skipSpace()
+	if s.pos < len(s.data) && s.data[s.pos] == c {
+		s.pos++
+		return true
+	}
+	return false
+}
+
+// object reads the members of an object whose '{' is next. For each key,
+// member reads the value and returns the key's bit (one per known key of
+// the object) and whether it succeeded; an unknown key returns bit 0. It
+// gives up on an unknown key, a failed value and a repeated key (which
+// encoding/json would merge, and this scanner does not model).
+func (s *scanner) object(member func(key []byte) (bit uint, ok bool)) bool {
+	if !s.consume('{') {
+		return false
+	}
+	if s.consume('}') {
+		return true
+	}
+	var seen uint
+	for {
+		k, ok := s.key()
+		if !ok {
+			return false
+		}
+		bit, ok := member(k)
+		if !ok || bit == 0 || seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		if s.consume(',') {
+			continue
+		}
+		return s.consume('}')
+	}
+}
+
+// key reads a plain object key and the colon after it.
+func (s *scanner) key() ([]byte, bool) {
+	k, plain, ok := s.rawString()
+	if !ok || !plain || !s.consume(':') {
+		return nil, false
+	}
+	return k, true
+}
+
+// rawString reads a string literal and returns its contents between the
+// quotes. plain reports that it has no escapes and is valid UTF-8, so the
+// contents are the value.
+func (s *scanner) rawString() (raw []byte, plain, ok bool) {
+	if !s.consume('"') {
+		return nil, false, false
+	}
+	start := s.pos
+	plain = true
+	ascii := true
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			raw = s.data[start:s.pos]
+			s.pos++
+			if plain && !ascii && !utf8.Valid(raw) {
+				plain = false
+			}
+			return raw, plain, true
+		case c == '\\':
+			plain = false
+			s.pos += 2
+			continue
+		case c < 0x20:
+			return nil, false, false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+		s.pos++
+	}
+	return nil, false, false
+}
+
+// str reads a string value, unescaping it exactly as encoding/json does.
+func (s *scanner) str() (string, bool) {
+	start := s.pos
+	raw, plain, ok := s.rawString()
+	if !ok {
+		return "", false
+	}
+	if plain {
+		return intern(raw), true
+	}
+	var v string
+	if err := json.Unmarshal(s.data[start:s.pos], &v); err != nil {
+		return "", false
+	}
+	return v, true
+}
+
+// boolean reads true or false.
+func (s *scanner) boolean() (v, ok bool) {
+	s.skipSpace()
+	rest := s.data[s.pos:]
+	switch {
+	case len(rest) >= 4 && string(rest[:4]) == "true":
+		s.pos += 4
+		return true, true
+	case len(rest) >= 5 && string(rest[:5]) == "false":
+		s.pos += 5
+		return false, true
+	}
+	return false, false
+}
+
+func (s *scanner) serverContent() (*genai.LiveServerContent, bool) {
+	sc := new(genai.LiveServerContent)
+	ok := s.object(func(k []byte) (bit uint, ok bool) {
+		switch string(k) {
+		case "modelTurn":
+			bit = 1
+			sc.ModelTurn, ok = s.content()
+		case "turnComplete":
+			bit = 2
+			sc.TurnComplete, ok = s.boolean()
+		case "generationComplete":
+			bit = 4
+			sc.GenerationComplete, ok = s.boolean()
+		case "interrupted":
+			bit = 8
+			sc.Interrupted, ok = s.boolean()
+		case "waitingForInput":
+			bit = 16
+			sc.WaitingForInput, ok = s.boolean()
+		case "inputTranscription":
+			bit = 32
+			sc.InputTranscription, ok = s.transcription()
+		case "outputTranscription":
+			bit = 64
+			sc.OutputTranscription, ok = s.transcription()
+		}
+		return bit, ok
+	})
+	return sc, ok
+}
+
+func (s *scanner) content() (*genai.Content, bool) {
+	c := new(genai.Content)
+	ok := s.object(func(k []byte) (bit uint, ok bool) {
+		switch string(k) {
+		case "role":
+			bit = 1
+			c.Role, ok = s.str()
+		case "parts":
+			bit = 2
+			c.Parts, ok = s.parts()
+		}
+		return bit, ok
+	})
+	return c, ok
+}
+
+func (s *scanner) parts() ([]*genai.Part, bool) {
+	if !s.consume('[') {
+		return nil, false
+	}
+	parts := make([]*genai.Part, 0, 1)
+	if s.consume(']') {
+		return parts, true
+	}
+	for {
+		p, ok := s.part()
+		if !ok {
+			return nil, false
+		}
+		parts = append(parts, p)
+		if s.consume(',') {
+			continue
+		}
+		return parts, s.consume(']')
+	}
+}
+
+func (s *scanner) part() (*genai.Part, bool) {
+	p := new(genai.Part)
+	ok := s.object(func(k []byte) (bit uint, ok bool) {
+		switch string(k) {
+		case "text":
+			bit = 1
+			p.Text, ok = s.str()
+		case "thought":
+			bit = 2
+			p.Thought, ok = s.boolean()
+		case "inlineData":
+			bit = 4
+			p.InlineData, ok = s.blob()
+		}
+		return bit, ok
+	})
+	return p, ok
+}
+
+func (s *scanner) blob() (*genai.Blob, bool) {
+	b := new(genai.Blob)
+	ok := s.object(func(k []byte) (bit uint, ok bool) {
+		switch string(k) {
+		case "mimeType":
+			bit = 1
+			b.MIMEType, ok = s.str()
+		case "data":
+			bit = 2
+			b.Data, ok = s.base64()
+		}
+		return bit, ok
+	})
+	return b, ok
+}
+
+// base64 reads a string of standard, padded base64 and decodes it.
+func (s *scanner) base64() ([]byte, bool) {
+	raw, plain, ok := s.rawString()
+	if !ok || !plain {
+		return nil, false
+	}
+	dst := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
+	n, err := base64.StdEncoding.Decode(dst, raw)
+	if err != nil {
+		return nil, false
+	}
+	return dst[:n], true
+}
+
+func (s *scanner) transcription() (*genai.Transcription, bool) {
+	t := new(genai.Transcription)
+	ok := s.object(func(k []byte) (bit uint, ok bool) {
+		switch string(k) {
+		case "text":
+			bit = 1
+			t.Text, ok = s.str()
+		case "finished":
+			bit = 2
+			t.Finished, ok = s.boolean()
+		}
+		return bit, ok
+	})
+	return t, ok
+}
+
+// intern returns the string for b, without allocating for the values that
+// repeat in every frame.
+func intern(b []byte) string {
+	switch string(b) {
+	case "model":
+		return "model"
+	case "user":
+		return "user"
+	case "audio/pcm;rate=24000":
+		return "audio/pcm;rate=24000"
+	case "audio/pcm":
+		return "audio/pcm"
+	}
+	return string(b)
+}
