@@ -241,9 +241,9 @@ func TestRecordedClientFramesReencode(t *testing.T) {
 				continue
 			}
 			var msg struct {
-				Setup         *genai.LiveClientSetup                 `json:"setup"`
-				ClientContent *genai.LiveClientContent               `json:"clientContent"`
-				ToolResponse  *genai.LiveClientToolResponse          `json:"toolResponse"`
+				Setup         *genai.LiveClientSetup        `json:"setup"`
+				ClientContent *genai.LiveClientContent      `json:"clientContent"`
+				ToolResponse  *genai.LiveClientToolResponse `json:"toolResponse"`
 				RealtimeInput *struct {
 					genai.LiveSendRealtimeInputParameters
 					MediaChunks []*genai.Blob `json:"mediaChunks"`
