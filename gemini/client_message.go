@@ -135,10 +135,13 @@ func appendMedia(b []byte, key string, blob *genai.Blob, mediaChunks bool) []byt
 		b = append(b, key...)
 		b = append(b, `":`...)
 	}
-	b = append(b, `{"data":"`...)
-	b = base64.StdEncoding.AppendEncode(b, blob.Data)
-	b = append(b, `","mimeType":`...)
+	b = append(b, `{"mimeType":`...)
 	b = appendJSONString(b, blob.MIMEType)
+	if len(blob.Data) > 0 {
+		b = append(b, `,"data":"`...)
+		b = base64.StdEncoding.AppendEncode(b, blob.Data)
+		b = append(b, '"')
+	}
 	if blob.DisplayName != "" {
 		b = append(b, `,"displayName":`...)
 		b = appendJSONString(b, blob.DisplayName)
