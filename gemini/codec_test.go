@@ -90,11 +90,15 @@ func TestClientMessagesRoundTrip(t *testing.T) {
 		{"text", func() ([]byte, error) {
 			return appendRealtimeInput(nil, &flow.RealtimeInput{Text: "héllo \"there\"\n<b>&</b> \u2028 \x01"}, false)
 		}, clientFrame{RealtimeInput: &realtimeFrame{Text: "héllo \"there\"\n<b>&</b> \u2028 \x01"}}},
-		{"activityStart", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{ActivityStart: true}, false) },
+		{"activityStart", func() ([]byte, error) {
+			return appendRealtimeInput(nil, &flow.RealtimeInput{ActivityStart: true}, false)
+		},
 			clientFrame{RealtimeInput: &realtimeFrame{ActivityStart: &struct{}{}}}},
 		{"activityEnd", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{ActivityEnd: true}, false) },
 			clientFrame{RealtimeInput: &realtimeFrame{ActivityEnd: &struct{}{}}}},
-		{"audioStreamEnd", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{AudioStreamEnd: true}, false) },
+		{"audioStreamEnd", func() ([]byte, error) {
+			return appendRealtimeInput(nil, &flow.RealtimeInput{AudioStreamEnd: true}, false)
+		},
 			clientFrame{RealtimeInput: &realtimeFrame{AudioStreamEnd: true}}},
 		{"audio as mediaChunks", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{Audio: audio}, true) },
 			clientFrame{RealtimeInput: &realtimeFrame{MediaChunks: []*genai.Blob{audio}}}},
@@ -141,7 +145,7 @@ func TestServerMessagesRoundTrip(t *testing.T) {
 			OutputTranscription: &genai.Transcription{Text: "It"}}}},
 		{"grounding and url context", &flow.Response{ServerContent: &genai.LiveServerContent{
 			GroundingMetadata: &genai.GroundingMetadata{WebSearchQueries: []string{"weather redmond"},
-				GroundingChunks: []*genai.GroundingChunk{{Web: &genai.GroundingChunkWeb{URI: "https://example.com", Title: "Example"}}},
+				GroundingChunks:  []*genai.GroundingChunk{{Web: &genai.GroundingChunkWeb{URI: "https://example.com", Title: "Example"}}},
 				SearchEntryPoint: &genai.SearchEntryPoint{RenderedContent: "<div/>", SDKBlob: []byte("blob")}},
 			URLContextMetadata: &genai.URLContextMetadata{URLMetadata: []*genai.URLMetadata{{RetrievedURL: "https://example.com",
 				URLRetrievalStatus: genai.URLRetrievalStatusSuccess}}}}}},
