@@ -9,8 +9,9 @@ import (
 // cloneEvent returns a copy of ev that shares no memory reachable through
 // exported fields with it.
 func cloneEvent(ev *event.Event) *event.Event {
-	c := deepCopy(*ev)
-	return &c
+	c := new(event.Event)
+	copyInto(reflect.ValueOf(c).Elem(), reflect.ValueOf(ev).Elem())
+	return c
 }
 
 // cloneState returns a deep copy of s; nil stays nil.
@@ -30,66 +31,75 @@ func cloneState(s State) State {
 // package keeps unexported (as in time.Time) are copied by value. v must not
 // contain a cycle.
 func deepCopy[T any](v T) T {
-	c, _ := copyValue(reflect.ValueOf(&v).Elem()).Interface().(T)
+	var c T
+	copyInto(reflect.ValueOf(&c).Elem(), reflect.ValueOf(&v).Elem())
 	return c
 }
 
-// copyValue returns a deep copy of v as deepCopy describes it.
-func copyValue(v reflect.Value) reflect.Value {
-	switch v.Kind() {
+// copyInto sets dst, which must be settable and of src's type, to a deep
+// copy of src as deepCopy describes it.
+func copyInto(dst, src reflect.Value) {
+	switch src.Kind() {
 	case reflect.Pointer:
-		if v.IsNil() {
-			return v
+		if src.IsNil() {
+			dst.SetZero()
+			return
 		}
-		p := reflect.New(v.Type().Elem())
-		p.Elem().Set(copyValue(v.Elem()))
-		return p
+		p := reflect.New(src.Type().Elem())
+		copyInto(p.Elem(), src.Elem())
+		dst.Set(p)
 	case reflect.Interface:
-		if v.IsNil() {
-			return v
+		if src.IsNil() {
+			dst.SetZero()
+			return
 		}
-		c := reflect.New(v.Type()).Elem()
-		c.Set(copyValue(v.Elem()))
-		return c
+		elem := src.Elem()
+		if isFlat(elem.Kind()) {
+			dst.Set(elem)
+			return
+		}
+		c := reflect.New(elem.Type()).Elem()
+		copyInto(c, elem)
+		dst.Set(c)
 	case reflect.Map:
-		if v.IsNil() {
-			return v
+		if src.IsNil() {
+			dst.SetZero()
+			return
 		}
-		m := reflect.MakeMapWithSize(v.Type(), v.Len())
-		for it := v.MapRange(); it.Next(); {
-			m.SetMapIndex(it.Key(), copyValue(it.Value()))
+		m := reflect.MakeMapWithSize(src.Type(), src.Len())
+		val := reflect.New(src.Type().Elem()).Elem() // reused: SetMapIndex copies it
+		for it := src.MapRange(); it.Next(); {
+			copyInto(val, it.Value())
+			m.SetMapIndex(it.Key(), val)
 		}
-		return m
+		dst.Set(m)
 	case reflect.Slice:
-		if v.IsNil() {
-			return v
+		if src.IsNil() {
+			dst.SetZero()
+			return
 		}
-		s := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		if isFlat(v.Type().Elem().Kind()) {
-			reflect.Copy(s, v)
-			return s
-		}
-		for i := range v.Len() {
-			s.Index(i).Set(copyValue(v.Index(i)))
-		}
-		return s
-	case reflect.Array:
-		a := reflect.New(v.Type()).Elem()
-		for i := range v.Len() {
-			a.Index(i).Set(copyValue(v.Index(i)))
-		}
-		return a
-	case reflect.Struct:
-		s := reflect.New(v.Type()).Elem()
-		s.Set(v)
-		for i := range v.NumField() {
-			if f := s.Field(i); f.CanSet() && !isFlat(f.Kind()) {
-				f.Set(copyValue(v.Field(i)))
+		s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+		if isFlat(src.Type().Elem().Kind()) {
+			reflect.Copy(s, src)
+		} else {
+			for i := range src.Len() {
+				copyInto(s.Index(i), src.Index(i))
 			}
 		}
-		return s
+		dst.Set(s)
+	case reflect.Array:
+		for i := range src.Len() {
+			copyInto(dst.Index(i), src.Index(i))
+		}
+	case reflect.Struct:
+		dst.Set(src)
+		for i := range src.NumField() {
+			if f := dst.Field(i); f.CanSet() && !isFlat(f.Kind()) {
+				copyInto(f, src.Field(i))
+			}
+		}
 	default:
-		return v
+		dst.Set(src)
 	}
 }
 

@@ -37,7 +37,7 @@ func Run(t *testing.T, newService NewService) {
 const (
 	appName  = "conformance-app"
 	userID   = "user-1"
-	invocate = "e-conformance"
+	invocationID = "e-conformance"
 )
 
 // equateEmpty treats nil and empty maps and slices alike: whether a backend
@@ -78,7 +78,7 @@ func mustAppend(t *testing.T, svc session.Service, s *session.Session, ev *event
 // textEvent returns a new event by author carrying text, with a fresh ID
 // and the current time.
 func textEvent(author, text string) *event.Event {
-	ev := event.New(invocate, author)
+	ev := event.New(invocationID, author)
 	role := genai.RoleModel
 	if author == event.AuthorUser {
 		role = genai.RoleUser
