@@ -35,8 +35,8 @@ func Run(t *testing.T, newService NewService) {
 
 // Names used throughout the suite.
 const (
-	appName  = "conformance-app"
-	userID   = "user-1"
+	appName      = "conformance-app"
+	userID       = "user-1"
 	invocationID = "e-conformance"
 )
 
