@@ -54,8 +54,10 @@ type Service interface {
 	// the stored session changed: ev is appended to s.Events, the state
 	// delta (with its "temp:" keys) is applied to s.State and
 	// s.LastUpdateTime is moved to the new, strictly later update time, so
-	// the next append through s is not stale. A missing session is
-	// ErrNotFound.
+	// the next append through s is not stale. Shared ("app:", "user:")
+	// keys that other sessions changed since s was read are not refreshed
+	// in s.State, and do not make s stale; Get returns them. A missing
+	// session is ErrNotFound.
 	AppendEvent(ctx context.Context, s *Session, ev *event.Event) (*event.Event, error)
 }
 
