@@ -35,9 +35,9 @@ func validateSetup(backend genai.Backend, s *genai.LiveClientSetup) error {
 		}
 	}
 	if vertex {
-		if len(s.Labels) > 0 {
-			return invalid("setup.labels", geminiOnly)
-		}
+		// genai's LiveClientSetup converter refuses labels on Vertex AI, but
+		// the path its Live.Connect takes sends them, and they are documented
+		// for Vertex AI billing: they are sent.
 		return nil
 	}
 	if s.ExplicitVADSignal {
