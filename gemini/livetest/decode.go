@@ -1,0 +1,199 @@
+package livetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"google.golang.org/genai"
+)
+
+// ClientMessage is one message a client sent, decoded. Exactly one of
+// Setup, ClientContent, RealtimeInput, ToolResponse and ContextUpdate is
+// set, except in replay mode, where a frame that does not decode has only
+// Raw.
+type ClientMessage struct {
+	Setup         *genai.LiveClientSetup
+	ClientContent *genai.LiveClientContent
+	RealtimeInput *RealtimeInput
+	ToolResponse  *genai.LiveClientToolResponse
+	ContextUpdate *genai.LiveClientContextUpdate
+	// Raw is the frame exactly as received.
+	Raw []byte
+}
+
+// RealtimeInput is a decoded realtimeInput message. The real API expects
+// one field per message; the server records whatever was sent.
+type RealtimeInput struct {
+	// Audio is a chunk of audio, normally PCM16LE mono ("audio/pcm;rate=16000").
+	Audio *genai.Blob
+	// Video is one video frame or image, normally JPEG.
+	Video *genai.Blob
+	// Text is text typed in real time.
+	Text string
+	// MediaChunks is the deprecated list form of audio and video input.
+	MediaChunks []*genai.Blob
+	// ActivityStart and ActivityEnd are the manual activity signals.
+	ActivityStart bool
+	ActivityEnd   bool
+	// AudioStreamEnd says the client's audio stream has paused.
+	AudioStreamEnd bool
+}
+
+// wireRealtimeInput is realtimeInput as it travels (camelCase).
+type wireRealtimeInput struct {
+	MediaChunks    []*genai.Blob `json:"mediaChunks"`
+	Audio          *genai.Blob   `json:"audio"`
+	Video          *genai.Blob   `json:"video"`
+	Text           string        `json:"text"`
+	ActivityStart  *struct{}     `json:"activityStart"`
+	ActivityEnd    *struct{}     `json:"activityEnd"`
+	AudioStreamEnd bool          `json:"audioStreamEnd"`
+}
+
+func (w *wireRealtimeInput) typed() *RealtimeInput {
+	return &RealtimeInput{
+		Audio:          w.Audio,
+		Video:          w.Video,
+		Text:           w.Text,
+		MediaChunks:    w.MediaChunks,
+		ActivityStart:  w.ActivityStart != nil,
+		ActivityEnd:    w.ActivityEnd != nil,
+		AudioStreamEnd: w.AudioStreamEnd,
+	}
+}
+
+// errInvalidJSON prefixes every decoding error, as the real server's
+// close reasons do.
+const invalidJSON = "Invalid JSON payload received."
+
+// decodeClientMessage decodes one client frame leniently, as the real
+// server does: top-level and nested keys in camelCase or snake_case, int64
+// values as numbers or strings, base64 in the standard or URL-safe
+// alphabet with or without padding. An error describes what was wrong
+// and is meant to be sent as a close reason.
+func decodeClientMessage(data []byte) (ClientMessage, error) {
+	msg := ClientMessage{Raw: data}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return msg, fmt.Errorf("%s %s", invalidJSON, describeJSONError(err))
+	}
+	if top == nil {
+		return msg, fmt.Errorf("%s Expected a JSON object.", invalidJSON)
+	}
+	var field string
+	var value json.RawMessage
+	keys := make([]string, 0, len(top))
+	for k := range top {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		name := camelCase(k)
+		switch name {
+		case "setup", "clientContent", "realtimeInput", "toolResponse", "contextUpdate":
+		default:
+			return msg, fmt.Errorf("%s Unknown name %q: Cannot find field.", invalidJSON, k)
+		}
+		if field != "" && field != name {
+			return msg, fmt.Errorf("%s Only one of %q and %q may be set.", invalidJSON, field, name)
+		}
+		field, value = name, top[k]
+	}
+	if field == "" {
+		return msg, fmt.Errorf("%s The message is empty: want one of setup, clientContent, realtimeInput, toolResponse.", invalidJSON)
+	}
+	if bytes.Equal(bytes.TrimSpace(value), []byte("null")) {
+		return msg, fmt.Errorf("%s %q is null.", invalidJSON, field)
+	}
+	var err error
+	switch field {
+	case "setup":
+		msg.Setup = new(genai.LiveClientSetup)
+		err = decodeLenient(value, msg.Setup)
+	case "clientContent":
+		msg.ClientContent = new(genai.LiveClientContent)
+		err = decodeLenient(value, msg.ClientContent)
+	case "realtimeInput":
+		var w wireRealtimeInput
+		err = decodeLenient(value, &w)
+		msg.RealtimeInput = w.typed()
+	case "toolResponse":
+		msg.ToolResponse = new(genai.LiveClientToolResponse)
+		err = decodeLenient(value, msg.ToolResponse)
+	case "contextUpdate":
+		msg.ContextUpdate = new(genai.LiveClientContextUpdate)
+		err = decodeLenient(value, msg.ContextUpdate)
+	}
+	if err != nil {
+		return ClientMessage{Raw: data}, fmt.Errorf("%s %s: %s", invalidJSON, field, describeJSONError(err))
+	}
+	return msg, nil
+}
+
+// decodeLenient decodes data into v. It first tries the canonical form
+// (camelCase, standard base64, int64 as strings) strictly, which is what
+// the Go and JS SDKs send; anything else takes the slower normalizing path.
+func decodeLenient(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err == nil && !dec.More() {
+		return nil
+	}
+	var generic any
+	dec = json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&generic); err != nil {
+		return err
+	}
+	if _, ok := generic.(map[string]any); !ok {
+		return errors.New("expected a JSON object")
+	}
+	norm, err := normalize(generic, "")
+	if err != nil {
+		return err
+	}
+	canonical, err := json.Marshal(norm)
+	if err != nil {
+		return err
+	}
+	clearValue(v)
+	return json.Unmarshal(canonical, v)
+}
+
+// clearValue resets *v to its zero value after a failed strict decode may
+// have filled it partially.
+func clearValue(v any) {
+	switch p := v.(type) {
+	case *genai.LiveClientSetup:
+		*p = genai.LiveClientSetup{}
+	case *genai.LiveClientContent:
+		*p = genai.LiveClientContent{}
+	case *wireRealtimeInput:
+		*p = wireRealtimeInput{}
+	case *genai.LiveClientToolResponse:
+		*p = genai.LiveClientToolResponse{}
+	case *genai.LiveClientContextUpdate:
+		*p = genai.LiveClientContextUpdate{}
+	}
+}
+
+// describeJSONError turns a decoding error into a short, readable reason.
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("Syntax error at byte %d: %s.", syn.Offset, syn.Error())
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		where := typ.Field
+		if where == "" {
+			where = "value"
+		}
+		return fmt.Sprintf("Invalid value at %q: cannot use a JSON %s as %s.", where, typ.Value, typ.Type)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}

@@ -1,0 +1,60 @@
+// Package livetest provides a fake Gemini Live API and Vertex AI Live API
+// server (BidiGenerateContent over WebSocket), in the manner of
+// net/http/httptest: start one in a line, point a client at its URL,
+// script the model, inspect what the client sent, close it.
+//
+//	srv := livetest.NewServer()
+//	defer srv.Close()
+//	client, _ := genai.NewClient(ctx, &genai.ClientConfig{
+//		APIKey:      "any-key",
+//		HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL},
+//	})
+//	srv.Reply(livetest.Text("Hello"), livetest.Text(" there"))
+//	session, _ := client.Live.Connect(ctx, "gemini-live-2.5-flash-preview", cfg)
+//
+// # Wire behaviour
+//
+// The server speaks the protocol of the real services, as described in
+// the project's wire/PROTOCOL.md: the Gemini API paths
+// (.../ws/google.ai.generativelanguage.{v1beta|v1alpha}.GenerativeService.BidiGenerateContent
+// and BidiGenerateContentConstrained) and the Vertex AI path
+// (.../ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent),
+// matched by suffix; other paths get 404. Each Session knows its backend
+// from the path and behaves like it (session ids, usage field names, audio
+// mimeType). Authentication, setup validation and per-message rules close
+// the connection with the real status codes and reasons (1007 for a bad
+// API key, a bad setup field, deprecated mediaChunks on 3.1 models,
+// activity signals with automatic detection on, ...).
+//
+// Client frames are decoded as leniently as the real server decodes them
+// (camelCase or snake_case, int64 as numbers or strings, any base64) and
+// recorded as ClientMessage values. Server frames are sent one JSON object
+// per binary frame (WithTextFrames for text frames), compact rather than
+// pretty-printed.
+//
+// # The scripted model
+//
+// Each user turn is answered by a Script: the next one queued with
+// Session.Reply or Server.Reply, or else the one the Responder returns
+// (Echo by default). Scripts are made of steps such as Text, Audio,
+// OutputTranscript, ToolCall (which waits for the client's tool response),
+// GoAway, Delay or CloseWith. Session.Send runs steps at any time, outside
+// turns.
+//
+// Turns end as on the real service: a clientContent with turnComplete, a
+// realtimeInput.text, an activityEnd, an audioStreamEnd, or, with
+// automatic activity detection (the default), silence after speech in the
+// audio stream (see VADConfig). Speech, activityStart or new client
+// content while the model is answering interrupts it: the client gets
+// interrupted, toolCallCancellation for pending calls, and turnComplete.
+//
+// With sessionResumption in setup the server sends
+// sessionResumptionUpdate messages, and a setup carrying one of its
+// handles resumes that conversation (Session.ResumedFrom,
+// Session.Conversation).
+//
+// # Recordings
+//
+// ParseRecording reads the js-genai recording format, and WithReplay
+// serves the server side of a recording verbatim.
+package livetest

@@ -1,0 +1,250 @@
+package livetest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"google.golang.org/genai"
+)
+
+// emitter sends the frames of a script and keeps track of what it sent:
+// the model's output for the conversation, and whether the turn was
+// completed.
+type emitter struct {
+	s                  *Session
+	turnComplete       bool
+	generationComplete bool
+	stopped            bool          // a step ended the connection
+	model              []*genai.Part // model output not yet in the conversation
+}
+
+func newEmitter(s *Session) *emitter {
+	return &emitter{s: s}
+}
+
+// send encodes and sends m.
+func (e *emitter) send(m *genai.LiveServerMessage) error {
+	if err := e.s.writeMessage(m); err != nil {
+		return err
+	}
+	if m.ToolCall != nil {
+		for _, c := range m.ToolCall.FunctionCalls {
+			e.model = append(e.model, &genai.Part{FunctionCall: c})
+		}
+	}
+	sc := m.ServerContent
+	if sc == nil {
+		return nil
+	}
+	if sc.ModelTurn != nil {
+		for _, p := range sc.ModelTurn.Parts {
+			if p != nil && p.Text != "" && !p.Thought {
+				e.model = append(e.model, &genai.Part{Text: p.Text})
+			}
+		}
+	}
+	if sc.OutputTranscription != nil && sc.OutputTranscription.Text != "" {
+		e.model = append(e.model, &genai.Part{Text: sc.OutputTranscription.Text})
+	}
+	return e.noteFlags(frameFlags{turnComplete: sc.TurnComplete, generationComplete: sc.GenerationComplete})
+}
+
+// sendRaw sends a frame verbatim.
+func (e *emitter) sendRaw(frame []byte) error {
+	if err := e.s.writeFrame(frame); err != nil {
+		return err
+	}
+	return e.noteFlags(inspectFrame(frame))
+}
+
+// noteFlags records completion signals; after turnComplete the model's
+// output joins the conversation and a resumption update follows.
+func (e *emitter) noteFlags(f frameFlags) error {
+	if f.generationComplete {
+		e.generationComplete = true
+	}
+	if !f.turnComplete {
+		return nil
+	}
+	e.turnComplete = true
+	e.flush()
+	return e.s.sendResumptionUpdate()
+}
+
+// flush appends the model's pending output to the conversation, merging
+// adjacent text parts.
+func (e *emitter) flush() {
+	if len(e.model) == 0 {
+		return
+	}
+	var parts []*genai.Part
+	var text strings.Builder
+	for _, p := range e.model {
+		if p.Text != "" {
+			text.WriteString(p.Text)
+			continue
+		}
+		if text.Len() > 0 {
+			parts = append(parts, &genai.Part{Text: text.String()})
+			text.Reset()
+		}
+		parts = append(parts, p)
+	}
+	if text.Len() > 0 {
+		parts = append(parts, &genai.Part{Text: text.String()})
+	}
+	e.model = nil
+	e.s.appendConversation(&genai.Content{Role: genai.RoleModel, Parts: parts})
+}
+
+// toolCall sends calls, optionally a turnComplete right after, and waits
+// for their responses.
+func (e *emitter) toolCall(ctx context.Context, calls []*genai.FunctionCall, completeFirst bool) error {
+	copied := make([]*genai.FunctionCall, len(calls))
+	ids := make([]string, len(calls))
+	for i, c := range calls {
+		cc := *c
+		if cc.ID == "" {
+			cc.ID = fmt.Sprintf("function-call-%d", e.s.srv.nextSeq())
+		}
+		copied[i] = &cc
+		ids[i] = cc.ID
+	}
+	e.s.tools.add(ids)
+	if err := e.send(&genai.LiveServerMessage{ToolCall: &genai.LiveServerToolCall{FunctionCalls: copied}}); err != nil {
+		return err
+	}
+	if completeFirst {
+		if err := e.send(&genai.LiveServerMessage{ServerContent: &genai.LiveServerContent{TurnComplete: true}}); err != nil {
+			return err
+		}
+	}
+	if err := e.s.tools.wait(ctx, ids); err != nil {
+		return err
+	}
+	if completeFirst {
+		// What follows is the model's continuation: a new turn.
+		e.turnComplete = false
+		e.generationComplete = false
+	}
+	return nil
+}
+
+// turnRun is the model's output for one user turn, run on its own
+// goroutine so the session keeps reading (and can interrupt it).
+type turnRun struct {
+	e      *emitter
+	turn   *Turn
+	script Script
+	ask    bool // no script was queued: ask the Responder
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func startTurn(s *Session, t *Turn) *turnRun {
+	script, queued := s.popReply()
+	ctx, cancel := context.WithCancel(s.ctx)
+	r := &turnRun{
+		e:      newEmitter(s),
+		turn:   t,
+		script: script,
+		ask:    !queued,
+		ctx:    ctx,
+		cancel: cancel,
+		done:   make(chan struct{}),
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer close(r.done)
+		r.run()
+	}()
+	return r
+}
+
+func (r *turnRun) run() {
+	defer r.e.flush()
+	s := r.e.s
+	script := r.script
+	if r.ask {
+		script = s.srv.cfg.responder.Respond(r.ctx, r.turn)
+	}
+	if setup := s.Setup(); setup.InputAudioTranscription != nil && len(r.turn.Audio) > 0 && !script.has(stepInputTranscript) {
+		script = append(transcriptSteps(r.turn.Transcript(), InputTranscript), script...)
+	}
+	for _, st := range script {
+		if r.ctx.Err() != nil {
+			return
+		}
+		if err := st.run(r.ctx, r.e); err != nil {
+			if r.ctx.Err() == nil && s.ctx.Err() == nil {
+				s.log.Info("livetest: script step failed", "err", err)
+			}
+			return
+		}
+		if r.e.stopped {
+			return
+		}
+	}
+	if r.ctx.Err() != nil || r.e.turnComplete {
+		return
+	}
+	if !r.e.generationComplete {
+		if r.e.send(&genai.LiveServerMessage{ServerContent: &genai.LiveServerContent{GenerationComplete: true}}) != nil {
+			return
+		}
+	}
+	_ = r.e.send(&genai.LiveServerMessage{ServerContent: &genai.LiveServerContent{TurnComplete: true}})
+}
+
+// interrupt stops the run and tells the client: interrupted, cancellation
+// of the tool calls the model was waiting for, then turnComplete if the
+// turn had not completed (an interrupted turn has no generationComplete).
+func (r *turnRun) interrupt() {
+	r.cancel()
+	<-r.done
+	s := r.e.s
+	if s.ctx.Err() != nil || s.isClosing() {
+		return
+	}
+	e := newEmitter(s)
+	if e.send(&genai.LiveServerMessage{ServerContent: &genai.LiveServerContent{Interrupted: true}}) != nil {
+		return
+	}
+	if ids := s.tools.cancelAll(); len(ids) > 0 {
+		if e.send(&genai.LiveServerMessage{ToolCallCancellation: &genai.LiveServerToolCallCancellation{IDs: ids}}) != nil {
+			return
+		}
+	}
+	if !r.e.turnComplete {
+		_ = e.send(&genai.LiveServerMessage{ServerContent: &genai.LiveServerContent{TurnComplete: true}})
+	}
+}
+
+// transcriptSteps splits text into up to three fragments, sent with mk;
+// the last fragment is marked finished when mk is InputTranscript.
+func transcriptSteps(text string, mk func(string, bool) Step) Script {
+	frags := fragments(text, 3)
+	steps := make(Script, len(frags))
+	for i, f := range frags {
+		steps[i] = mk(f, i == len(frags)-1)
+	}
+	return steps
+}
+
+// fragments splits s at spaces into at most n pieces of similar length,
+// keeping the spaces, so the fragments concatenate back to s.
+func fragments(s string, n int) []string {
+	words := strings.SplitAfter(s, " ")
+	if len(words) <= n {
+		n = len(words)
+	}
+	var out []string
+	per := (len(words) + n - 1) / n
+	for i := 0; i < len(words); i += per {
+		out = append(out, strings.Join(words[i:min(i+per, len(words))], ""))
+	}
+	return out
+}
