@@ -104,9 +104,9 @@ func wireUsage(backend genai.Backend, u *genai.UsageMetadata) any {
 	type vertexUsage struct {
 		genai.UsageMetadata
 		// Shadow the Gemini API names with the Vertex AI ones.
-		ResponseTokenCount    int32                      `json:"responseTokenCount,omitempty"`
+		ResponseTokenCount    int32                       `json:"responseTokenCount,omitempty"`
 		ResponseTokensDetails []*genai.ModalityTokenCount `json:"responseTokensDetails,omitempty"`
-		CandidatesTokenCount  int32                      `json:"candidatesTokenCount,omitempty"`
+		CandidatesTokenCount  int32                       `json:"candidatesTokenCount,omitempty"`
 		CandidatesDetails     []*genai.ModalityTokenCount `json:"candidatesTokensDetails,omitempty"`
 	}
 	v := vertexUsage{

@@ -85,17 +85,17 @@ func automaticVAD(s *genai.LiveClientSetup) bool {
 // messageRules applies the per-message rules that depend on setup and on
 // what came before.
 type messageRules struct {
-	live31       bool
-	autoVAD      bool
-	historyOpen  bool // the client may still send initial history
+	live31      bool
+	autoVAD     bool
+	historyOpen bool // the client may still send initial history
 }
 
 func newMessageRules(backend genai.Backend, s *genai.LiveClientSetup) *messageRules {
 	allow := s.HistoryConfig != nil && s.HistoryConfig.InitialHistoryInClientContent
 	return &messageRules{
-		live31:       isLive31(backend, s.Model),
-		autoVAD:      automaticVAD(s),
-		historyOpen:  allow,
+		live31:      isLive31(backend, s.Model),
+		autoVAD:     automaticVAD(s),
+		historyOpen: allow,
 	}
 }
 
