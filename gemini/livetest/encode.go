@@ -69,12 +69,12 @@ func encodeServerMessage(backend genai.Backend, m *genai.LiveServerMessage) ([]b
 		add("voiceActivityDetectionSignal", m.VoiceActivityDetectionSignal)
 	}
 	if m.VoiceActivity != nil {
-		v := map[string]string{}
-		if m.VoiceActivity.VoiceActivityType != "" {
-			v["type"] = string(m.VoiceActivity.VoiceActivityType)
-		}
+		v := struct {
+			Type        string `json:"type,omitempty"`
+			AudioOffset string `json:"audioOffset,omitempty"`
+		}{Type: string(m.VoiceActivity.VoiceActivityType)}
 		if m.VoiceActivity.AudioOffset != 0 {
-			v["audioOffset"] = formatDuration(m.VoiceActivity.AudioOffset)
+			v.AudioOffset = formatDuration(m.VoiceActivity.AudioOffset)
 		}
 		add("voiceActivity", v)
 	}
