@@ -68,12 +68,19 @@ func resolveEndpoint(ctx context.Context, cfg *Config, lookupEnv func(string) (s
 		}
 	}
 
+	// genai wraps the credentials it is given in a token cache, in place; it
+	// gets a copy so the caller's credentials are left as they were.
+	var genaiCreds *auth.Credentials
+	if cfg.Credentials != nil {
+		c := *cfg.Credentials
+		genaiCreds = &c
+	}
 	client, err := genai.NewClient(ctx, &genai.ClientConfig{
 		Backend:     backend,
 		APIKey:      cfg.APIKey,
 		Project:     cfg.Project,
 		Location:    cfg.Location,
-		Credentials: cfg.Credentials,
+		Credentials: genaiCreds,
 		HTTPOptions: genai.HTTPOptions{BaseURL: cfg.BaseURL, APIVersion: cfg.APIVersion},
 	})
 	if err != nil {
@@ -84,9 +91,12 @@ func resolveEndpoint(ctx context.Context, cfg *Config, lookupEnv func(string) (s
 	ep := &endpoint{
 		backend:     cc.Backend,
 		apiKey:      cc.APIKey,
-		credentials: cc.Credentials,
+		credentials: cc.Credentials, // Application Default Credentials, when none were given
 		project:     cc.Project,
 		location:    cc.Location,
+	}
+	if cfg.Credentials != nil && cc.Credentials != nil {
+		ep.credentials = cfg.Credentials
 	}
 	version := cc.HTTPOptions.APIVersion
 	if ep.backend == genai.BackendGeminiAPI && strings.HasPrefix(ep.apiKey, ephemeralTokenPrefix) {
