@@ -3,8 +3,12 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"log/slog"
+	"sync/atomic"
+
+	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
@@ -12,42 +16,295 @@ import (
 	"github.com/adklive/adklive/runconfig"
 )
 
-// ErrLLMCallsExceeded is wrapped by the error that ends a run whose model
-// completed more turns than RunConfig.MaxLLMCalls allows.
-var ErrLLMCallsExceeded = errors.New("flow: LLM call limit exceeded")
+// Errors of a live run. Test for them with errors.Is.
+var (
+	// ErrLLMCallsExceeded is wrapped by the error that ends a run whose
+	// model completed more turns than the run config allows (see Run).
+	ErrLLMCallsExceeded = errors.New("flow: LLM call limit exceeded")
+	// ErrInvalidParams is wrapped by the error Run yields, before dialing,
+	// when Params cannot start a run; the error's text names the field.
+	ErrInvalidParams = errors.New("flow: invalid params")
+)
 
 // Params is one live run of one agent.
 type Params struct {
-	// Model is the live model to connect to.
+	// Model is the live model to connect to. Required. When it has a
+	// Backend() genai.Backend method (gemini.Model does), RunConfig is
+	// validated for that backend.
 	Model Model
 	// Author is the agent's name: the author of the model's events.
+	// Required.
 	Author string
-	// InvocationID is shared by every event of the run.
+	// InvocationID is shared by every event of the run; "" makes a new
+	// one (event.NewInvocationID).
 	InvocationID string
 	// Branch is copied onto every event.
 	Branch string
 	// Instruction is the system instruction; "" sends none.
 	Instruction string
-	// Tools are declared to the model; function tools are executed when
-	// the model calls them.
+	// Tools are declared to the model in the setup. Each must be a
+	// tool.FunctionTool, which the run executes when the model calls it,
+	// or a tool.Builtin, which the model's service runs; function names
+	// must be unique.
 	Tools []tool.Tool
-	// RunConfig is the run's settings.
+	// RunConfig is the run's settings, normally validated with defaults
+	// applied by the caller; Run applies WithDefaults again (harmless) and
+	// validates it.
 	RunConfig runconfig.RunConfig
 	// History is the session's events, oldest first, used to seed the
-	// conversation.
+	// conversation (see Run). It is not sent when the run resumes from a
+	// RunConfig.SessionResumption handle: the server has the conversation.
 	History []*event.Event
-	// Queue is the run's input, already claimed by the caller.
+	// Queue is the run's input, already claimed by the caller. Closing it
+	// ends the run.
 	Queue *livequeue.Queue
-	// Logger receives debug records; nil discards them.
+	// Logger receives debug records about the run, and error records for
+	// tools that panic. Nil means slog.Default().
 	Logger *slog.Logger
 }
 
-// Run runs one live conversation and yields its events.
+// backender is implemented by models that know which backend they talk to.
+type backender interface {
+	Backend() genai.Backend
+}
+
+// Run connects to p.Model and runs one live conversation: a send loop turns
+// the requests of p.Queue into messages to the model while a receive loop
+// turns the model's messages into events, and function tools run as the
+// model calls them. Nothing happens until the returned iterator is ranged
+// over; it can be ranged over once.
+//
+// Before dialing, Run checks p (errors wrap ErrInvalidParams) and validates
+// p.RunConfig for the model's backend (errors match runconfig.ErrInvalid); a
+// failure is yielded once and the iterator ends. The connect request holds
+// the system instruction, the tools, every live setting of the run config,
+// and the history built from p.History: the content of the events, oldest
+// first, with inline audio removed (events left empty are dropped), finished
+// input transcriptions as user text and finished output transcriptions as
+// model text, and consecutive turns of one role merged.
+//
+// Events are yielded as they happen, with a nil error; a slow consumer slows
+// the reading of the connection down, and nothing is dropped. Every event
+// has a fresh ID, the run's InvocationID, Branch and CustomMetadata, a
+// Timestamp, and the server's live session id when it gave one. The
+// mapping:
+//
+//   - user content from the queue: an event authored "user" with the content
+//     (audio parts removed; none if nothing is left), before the content is
+//     sent;
+//   - model text: a partial event per chunk, then one non-partial event with
+//     the merged text of the segment, emitted when the segment ends (before
+//     a toolCall, interrupted, generationComplete or turnComplete event, or
+//     before a non-text, non-audio part); thoughts: partial events, never
+//     merged;
+//   - model audio: one non-partial event per chunk, never merged;
+//   - executable code and code execution results: an event each;
+//   - transcriptions: a partial event per fragment ({text, finished:false}),
+//     then one non-partial {text, finished:true} event with the whole text
+//     when the server says the transcription finished or the turn ends
+//     (interrupted, generationComplete, turnComplete), if it is not empty;
+//     input transcriptions are authored "user", output ones by the agent;
+//   - interrupted, generationComplete, turnComplete: after the pending text
+//     and transcriptions, an event each with the flag set; turnComplete
+//     carries the usage metadata that came in the same message;
+//   - usage and grounding metadata, session resumption updates, goAway,
+//     toolCallCancellation and voice activity: an event each with the
+//     matching field set;
+//   - toolCall: an event with the function calls (long-running ones listed
+//     in LongRunningToolIDs), then each call runs in its own goroutine (at
+//     most RunConfig.MaxConcurrentTools at once when it is positive). As
+//     each finishes, an event authored by the agent with its
+//     FunctionResponse (role "user", Actions as the tool set them) is
+//     yielded and the response is sent to the model. Unknown tools, tool
+//     errors and panics are answered with {"error": "..."}. A call the
+//     server cancels (toolCallCancellation) has its context cancelled and
+//     is not answered.
+//
+// Problems with one request do not end the run: a blob whose MIME type is
+// not audio/*, image/* or video/*, and activity signals while automatic
+// activity detection is on (they would make the server close the session),
+// are not sent and reported as events with ErrorCode ErrorCodeInvalidArgument;
+// a request the connection fails to send is reported with
+// ErrorCodeSendFailed.
+//
+// The run counts each model turn (each turnComplete) as one LLM call: when
+// the model completes more turns than RunConfig.MaxLLMCalls allows (500 by
+// default, no limit when negative), the turnComplete event is yielded and
+// the run ends with an error wrapping ErrLLMCallsExceeded.
+//
+// The run ends, closing the connection with a normal closure and leaving no
+// goroutine behind (tool calls in progress are cancelled and waited for):
+//
+//   - when p.Queue is closed: the requests already queued are sent, then the
+//     iterator ends without an error;
+//   - when ctx ends: the iterator yields ctx's error;
+//   - when the consumer stops ranging;
+//   - when the connection fails or the server closes it: the iterator yields
+//     an error wrapping the backend's error (reach it with errors.As).
 func Run(ctx context.Context, p Params) iter.Seq2[*event.Event, error] {
 	return func(yield func(*event.Event, error) bool) {
-		yield(nil, errors.New("flow: not implemented yet"))
+		r, req, err := prepare(p)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		conn, err := p.Model.Connect(ctx, req)
+		if err != nil {
+			yield(nil, fmt.Errorf("flow: connecting to model %q: %w", p.Model.Name(), err))
+			return
+		}
+		r.serve(ctx, conn, yield)
 	}
 }
 
-// Persist reports whether ev belongs in the session.
-func Persist(ev *event.Event) bool { return false }
+// liveRun is the state of one live run.
+type liveRun struct {
+	p     Params
+	cfg   runconfig.RunConfig // p.RunConfig with defaults
+	log   *slog.Logger
+	stamp stamper
+	funcs map[string]tool.FunctionTool
+
+	// Set by serve.
+	conn     Conn
+	out      *outbox
+	tools    *toolRunner
+	recvDone chan struct{} // closed when the receive loop has returned
+
+	// queueClosed is set by the send loop before it closes the connection
+	// because the queue was closed: the end the caller asked for.
+	queueClosed atomic.Bool
+
+	// Owned by the receive loop.
+	mapper       mapper
+	turns        int    // model turns completed (turnComplete messages)
+	resumeHandle string // the newest resumption handle, for reconnecting
+}
+
+// prepare checks p and builds the run and its connect request.
+func prepare(p Params) (*liveRun, *ConnectRequest, error) {
+	if p.Model == nil {
+		return nil, nil, fmt.Errorf("%w: Model is nil", ErrInvalidParams)
+	}
+	if p.Queue == nil {
+		return nil, nil, fmt.Errorf("%w: Queue is nil", ErrInvalidParams)
+	}
+	if p.Author == "" {
+		return nil, nil, fmt.Errorf("%w: Author (the agent's name) is empty", ErrInvalidParams)
+	}
+	backend := genai.BackendUnspecified
+	if b, ok := p.Model.(backender); ok {
+		backend = b.Backend()
+	}
+	cfg := p.RunConfig.WithDefaults()
+	if err := cfg.Validate(backend); err != nil {
+		return nil, nil, fmt.Errorf("flow: %w", err)
+	}
+	if p.InvocationID == "" {
+		p.InvocationID = event.NewInvocationID()
+	}
+	logger := p.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	r := &liveRun{
+		p:   p,
+		cfg: cfg,
+		log: logger.With("invocation_id", p.InvocationID, "agent", p.Author),
+		stamp: stamper{
+			invocationID: p.InvocationID,
+			branch:       p.Branch,
+			metadata:     cfg.CustomMetadata,
+		},
+	}
+	req, funcs, err := connectRequest(p, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.funcs = funcs
+	return r, req, nil
+}
+
+// serve runs the loops on an open connection and yields their events until
+// the run ends, then tears everything down.
+func (r *liveRun) serve(ctx context.Context, conn Conn, yield func(*event.Event, error) bool) {
+	runCtx, cancel := context.WithCancel(ctx)
+	r.conn = conn
+	r.out = newOutbox(runCtx.Done())
+	r.tools = newToolRunner(runCtx, r)
+	r.stamp.sessionID = conn.SessionID()
+	r.mapper = mapper{author: r.p.Author, stamp: &r.stamp, emit: r.out.put}
+	r.recvDone = make(chan struct{})
+
+	// However the run ends, the connection gets a normal close frame.
+	closed := make(chan struct{})
+	context.AfterFunc(runCtx, func() {
+		defer close(closed)
+		r.closeConn()
+	})
+	sendDone := make(chan struct{})
+	go func() {
+		defer close(sendDone)
+		r.sendLoop(runCtx)
+	}()
+	var recvErr error
+	go func() {
+		defer close(r.recvDone)
+		recvErr = r.receiveLoop(ctx)
+	}()
+
+	finish := func() {
+		cancel()
+		<-r.recvDone
+		<-sendDone
+		r.tools.wait()
+		<-closed
+	}
+	defer finish()
+
+	for {
+		select {
+		case ev := <-r.out.ch:
+			if !yield(ev, nil) {
+				return
+			}
+		case <-r.recvDone:
+			finish()
+			// Everything the loops and tools handed over before the
+			// end is still delivered, in order.
+			for len(r.out.ch) > 0 {
+				if !yield(<-r.out.ch, nil) {
+					return
+				}
+			}
+			if recvErr != nil {
+				yield(nil, recvErr)
+			}
+			return
+		}
+	}
+}
+
+// closeConn closes the connection with a normal closure.
+func (r *liveRun) closeConn() {
+	if err := r.conn.Close(); err != nil {
+		r.log.Debug("flow: closing the connection", "error", err)
+	}
+}
+
+// stamper makes the events of one run.
+type stamper struct {
+	invocationID string
+	branch       string
+	sessionID    string
+	metadata     map[string]any // shared by every event; never modified
+}
+
+// event returns a new event by author with the run's identity fields set.
+func (s *stamper) event(author string) *event.Event {
+	ev := event.New(s.invocationID, author)
+	ev.Branch = s.branch
+	ev.CustomMetadata = s.metadata
+	ev.LiveSessionID = s.sessionID
+	return ev
+}

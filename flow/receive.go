@@ -1,0 +1,151 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/event"
+)
+
+// errRunOver is returned inside the receive loop when an event could not
+// be handed on because the run is over.
+var errRunOver = errors.New("flow: run over")
+
+// retryable is implemented by backend errors (see Conn.Receive).
+type retryable interface {
+	Retryable() bool
+}
+
+// receiveLoop reads server messages and maps them to events until the
+// connection ends. It returns nil for the end the caller asked for (queue
+// closed, consumer gone), ctx's error when ctx ended, and otherwise the
+// error that ended the run.
+func (r *liveRun) receiveLoop(ctx context.Context) error {
+	// Not cancelled with ctx: closing the connection (which the run does
+	// as soon as ctx ends) unblocks Receive after a clean close handshake,
+	// where a cancelled read would drop the connection without one.
+	recvCtx := context.WithoutCancel(ctx)
+	for {
+		resp, err := r.conn.Receive(recvCtx)
+		if err != nil {
+			return r.receiveFailed(ctx, err)
+		}
+		if err := r.handle(resp); err != nil {
+			if errors.Is(err, errRunOver) {
+				return ctx.Err()
+			}
+			return err
+		}
+	}
+}
+
+// receiveFailed decides what a failed Receive means for the run.
+func (r *liveRun) receiveFailed(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	if r.queueClosed.Load() {
+		return nil // the send loop closed the connection: the normal end
+	}
+	select {
+	case <-r.out.done:
+		return nil // the consumer stopped ranging
+	default:
+	}
+	// Reconnection (DESIGN.md §6) goes here: when the backend reports the
+	// error as retryable, a later version redials with r.resumeHandle (or
+	// the history when there is none) and carries on with the same queue
+	// and tools instead of ending the run.
+	var re retryable
+	if errors.As(err, &re) && re.Retryable() {
+		r.log.Debug("flow: connection ended with a retryable error; reconnection is not implemented yet", "error", err)
+	}
+	return fmt.Errorf("flow: live connection to model %q ended: %w", r.p.Model.Name(), err)
+}
+
+// handle maps one server message to events and acts on tool calls and
+// cancellations. It returns errRunOver when the run is over, and an error
+// wrapping ErrLLMCallsExceeded when the model completed one turn too many.
+func (r *liveRun) handle(resp *Response) error {
+	m := &r.mapper
+	usage := resp.UsageMetadata
+	if sc := resp.ServerContent; sc != nil {
+		used, ok := m.serverContent(sc, usage)
+		if !ok {
+			return errRunOver
+		}
+		if used {
+			usage = nil
+		}
+		if sc.TurnComplete {
+			r.turns++
+			if r.cfg.LLMCallsExceeded(r.turns) {
+				return fmt.Errorf("%w: the model completed %d turns, more than RunConfig.MaxLLMCalls (%d)",
+					ErrLLMCallsExceeded, r.turns, r.cfg.MaxLLMCalls)
+			}
+		}
+	}
+	if tc := resp.ToolCall; tc != nil && len(tc.FunctionCalls) > 0 {
+		// A tool call ends the text segment; pending transcriptions stay
+		// pending: tool events never wait for a transcription.
+		if !m.flushText() || !m.emit(r.callEvent(tc.FunctionCalls)) {
+			return errRunOver
+		}
+		r.tools.start(tc.FunctionCalls)
+	}
+	if c := resp.ToolCallCancellation; c != nil {
+		r.tools.cancel(c.IDs)
+		if !r.emitWith(func(ev *event.Event) { ev.ToolCallCancellation = c }) {
+			return errRunOver
+		}
+	}
+	if usage != nil && !r.emitWith(func(ev *event.Event) { ev.UsageMetadata = usage }) {
+		return errRunOver
+	}
+	if u := resp.SessionResumptionUpdate; u != nil {
+		if u.Resumable && u.NewHandle != "" {
+			r.resumeHandle = u.NewHandle
+		}
+		if !r.emitWith(func(ev *event.Event) { ev.LiveSessionResumptionUpdate = u }) {
+			return errRunOver
+		}
+	}
+	if g := resp.GoAway; g != nil {
+		// Reconnection (DESIGN.md §6) will dial the replacement here.
+		r.log.Debug("flow: the server is going away", "time_left", g.TimeLeft)
+		if !r.emitWith(func(ev *event.Event) { ev.GoAway = g }) {
+			return errRunOver
+		}
+	}
+	if v := resp.VoiceActivity; v != nil && !r.emitWith(func(ev *event.Event) { ev.VoiceActivity = v }) {
+		return errRunOver
+	}
+	return nil
+}
+
+// emitWith emits an event by the agent set up by set.
+func (r *liveRun) emitWith(set func(*event.Event)) bool {
+	ev := r.stamp.event(r.p.Author)
+	set(ev)
+	return r.mapper.emit(ev)
+}
+
+// callEvent returns the event announcing the model's function calls.
+func (r *liveRun) callEvent(calls []*genai.FunctionCall) *event.Event {
+	ev := r.stamp.event(r.p.Author)
+	parts := make([]*genai.Part, 0, len(calls))
+	for _, c := range calls {
+		if c == nil {
+			continue
+		}
+		parts = append(parts, &genai.Part{FunctionCall: c})
+		if f, ok := r.funcs[c.Name]; ok && f.IsLongRunning() {
+			ev.LongRunningToolIDs = append(ev.LongRunningToolIDs, c.ID)
+		}
+	}
+	ev.Content = &genai.Content{Role: genai.RoleModel, Parts: parts}
+	return ev
+}

@@ -1,0 +1,186 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/livequeue"
+)
+
+// Error codes of the events that report a request the run did not send.
+// The run goes on after them.
+const (
+	// ErrorCodeInvalidArgument reports a request the model would refuse:
+	// a blob of a MIME type that is not audio, image or video, or an
+	// activity signal while automatic activity detection is on.
+	ErrorCodeInvalidArgument = "INVALID_ARGUMENT"
+	// ErrorCodeSendFailed reports a request (or a tool response) the
+	// connection failed to send.
+	ErrorCodeSendFailed = "SEND_FAILED"
+)
+
+// sendLoop sends the queue's requests to the model until the queue is
+// closed (then it closes the connection) or the run ends.
+func (r *liveRun) sendLoop(ctx context.Context) {
+	for {
+		req, err := r.p.Queue.Receive(ctx)
+		if err != nil {
+			if errors.Is(err, livequeue.ErrClosed) {
+				r.log.Debug("flow: queue closed; closing the connection")
+				r.queueClosed.Store(true)
+				r.closeConn()
+			}
+			return
+		}
+		if !r.send(ctx, req) {
+			return
+		}
+	}
+}
+
+// send delivers every part of one request, in the order livequeue.Request
+// documents. It reports false when the run is over.
+func (r *liveRun) send(ctx context.Context, req livequeue.Request) bool {
+	if req.ActivityStart && !r.sendActivity(ctx, &RealtimeInput{ActivityStart: true}, "activity start") {
+		return false
+	}
+	if req.Content != nil && !r.sendContent(ctx, req.Content) {
+		return false
+	}
+	if req.Blob != nil && !r.sendBlob(ctx, req.Blob) {
+		return false
+	}
+	if req.ActivityEnd && !r.sendActivity(ctx, &RealtimeInput{ActivityEnd: true}, "activity end") {
+		return false
+	}
+	if req.AudioStreamEnd {
+		err := r.conn.SendRealtime(ctx, &RealtimeInput{AudioStreamEnd: true})
+		if err != nil && !r.sendFailed(ctx, "audio stream end", err) {
+			return false
+		}
+	}
+	return true
+}
+
+// sendContent sends a user turn, after handing the user's event (its
+// content without audio) on for the session, so that it precedes the
+// model's answer.
+func (r *liveRun) sendContent(ctx context.Context, c *genai.Content) bool {
+	turn := c
+	if c.Role == "" {
+		cc := *c // the caller's content is never modified
+		cc.Role = genai.RoleUser
+		turn = &cc
+	}
+	if parts := withoutAudio(turn.Parts); len(parts) > 0 {
+		ev := r.stamp.event(event.AuthorUser)
+		ev.Content = &genai.Content{Role: turn.Role, Parts: parts}
+		if !r.out.put(ev) {
+			return false
+		}
+	}
+	err := r.conn.SendContent(ctx, &genai.LiveClientContent{Turns: []*genai.Content{turn}, TurnComplete: true})
+	if err != nil {
+		return r.sendFailed(ctx, "content", err)
+	}
+	return true
+}
+
+// sendBlob sends a chunk of audio or a video frame as realtime input.
+func (r *liveRun) sendBlob(ctx context.Context, b *genai.Blob) bool {
+	var in RealtimeInput
+	switch mediaType(b.MIMEType) {
+	case "audio":
+		in.Audio = b
+	case "image", "video":
+		in.Video = b
+	default:
+		return r.reject(fmt.Sprintf("flow: blob of MIME type %q not sent: realtime input takes audio/*, image/* or video/*", b.MIMEType))
+	}
+	if err := r.conn.SendRealtime(ctx, &in); err != nil {
+		return r.sendFailed(ctx, b.MIMEType+" blob", err)
+	}
+	return true
+}
+
+// sendActivity sends an activity signal, or reports it when automatic
+// activity detection is on: the server would end the session for it.
+func (r *liveRun) sendActivity(ctx context.Context, in *RealtimeInput, what string) bool {
+	if !r.cfg.ActivitySignalsAllowed() {
+		return r.reject(fmt.Sprintf("flow: %s signal not sent: activity signals need "+
+			"RealtimeInputConfig.AutomaticActivityDetection.Disabled set to true (automatic activity detection is on)", what))
+	}
+	if err := r.conn.SendRealtime(ctx, in); err != nil {
+		return r.sendFailed(ctx, what, err)
+	}
+	return true
+}
+
+// reject reports a request the run did not send. It reports false when
+// the run is over.
+func (r *liveRun) reject(msg string) bool {
+	r.log.Debug(msg)
+	ev := r.stamp.event(r.p.Author)
+	ev.ErrorCode = ErrorCodeInvalidArgument
+	ev.ErrorMessage = msg
+	return r.out.put(ev)
+}
+
+// sendFailed reports a message the connection failed to send, unless the
+// connection is over, which the receive loop reports. It reports false
+// when the run is over.
+func (r *liveRun) sendFailed(ctx context.Context, what string, err error) bool {
+	if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+		return false
+	}
+	select {
+	case <-r.recvDone:
+		return false
+	default:
+	}
+	msg := fmt.Sprintf("flow: %s not sent: %v", what, err)
+	r.log.Debug(msg)
+	ev := r.stamp.event(r.p.Author)
+	ev.ErrorCode = ErrorCodeSendFailed
+	ev.ErrorMessage = msg
+	return r.out.put(ev)
+}
+
+// mediaType returns the lower-case top-level type of a MIME type: "audio"
+// for "audio/pcm;rate=16000".
+func mediaType(mime string) string {
+	typ, _, _ := strings.Cut(mime, "/")
+	return strings.ToLower(strings.TrimSpace(typ))
+}
+
+// isAudio reports whether p is inline audio.
+func isAudio(p *genai.Part) bool {
+	return p != nil && p.InlineData != nil && mediaType(p.InlineData.MIMEType) == "audio"
+}
+
+// withoutAudio returns parts without the inline audio ones. It returns
+// parts itself when there is none.
+func withoutAudio(parts []*genai.Part) []*genai.Part {
+	n := 0
+	for _, p := range parts {
+		if p != nil && !isAudio(p) {
+			n++
+		}
+	}
+	if n == len(parts) {
+		return parts
+	}
+	kept := make([]*genai.Part, 0, n)
+	for _, p := range parts {
+		if p != nil && !isAudio(p) {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
