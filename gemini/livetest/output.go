@@ -120,6 +120,7 @@ func (e *emitter) toolCall(ctx context.Context, calls []*genai.FunctionCall, com
 			return err
 		}
 	}
+	e.flush() // the calls precede their responses in the conversation
 	if err := e.s.tools.wait(ctx, ids); err != nil {
 		return err
 	}
