@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"google.golang.org/genai"
 )
@@ -159,14 +158,15 @@ func (e *engine) onContent(cc *genai.LiveClientContent) {
 			turns = append(turns, c)
 		}
 	}
-	e.s.appendConversation(turns...)
 	if e.historyOpen {
 		// Initial history never triggers the model.
+		e.s.appendConversation(turns...)
 		e.historyOpen = !cc.TurnComplete
 		return
 	}
-	e.pending.content = append(e.pending.content, turns...)
 	e.interrupt() // client content interrupts the model, as on the real server
+	e.s.appendConversation(turns...)
+	e.pending.content = append(e.pending.content, turns...)
 	if cc.TurnComplete {
 		e.endTurn(TriggerClientContent)
 	}
@@ -264,10 +264,11 @@ func (e *engine) onAudio(b *genai.Blob) {
 	}
 }
 
-// keepPreroll remembers the last moments of audio before speech starts,
-// so a turn includes the speech frames that preceded detection.
+// keepPreroll remembers the audio of the last prefixPaddingMs before
+// speech is detected, so a turn includes the speech frames that preceded
+// detection.
 func (e *engine) keepPreroll(f []byte, rate int) {
-	keep := samples(rate, e.vad.prefix+100*time.Millisecond) * 2
+	keep := samples(rate, e.vad.prefix) * 2
 	e.preroll = append(e.preroll, f...)
 	if over := len(e.preroll) - keep; over > 0 {
 		e.preroll = append(e.preroll[:0], e.preroll[over:]...)
