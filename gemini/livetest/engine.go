@@ -250,8 +250,10 @@ func (e *engine) onAudio(b *genai.Blob) {
 			e.pending.addAudio(e.preroll, rate)
 			e.pending.addAudio(f, rate)
 			e.preroll = e.preroll[:0]
-		default:
+		case e.vad.speech > 0:
 			e.keepPreroll(f, rate)
+		default:
+			e.preroll = e.preroll[:0]
 		}
 		switch ev {
 		case vadStart:
@@ -264,9 +266,8 @@ func (e *engine) onAudio(b *genai.Blob) {
 	}
 }
 
-// keepPreroll remembers the audio of the last prefixPaddingMs before
-// speech is detected, so a turn includes the speech frames that preceded
-// detection.
+// keepPreroll remembers the speech heard while detection waits for
+// prefixPaddingMs of it, so the turn includes it once speech is detected.
 func (e *engine) keepPreroll(f []byte, rate int) {
 	keep := samples(rate, e.vad.prefix) * 2
 	e.preroll = append(e.preroll, f...)
