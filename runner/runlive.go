@@ -147,19 +147,30 @@ func (r *Runner) forward(ctx context.Context, ic *agent.InvocationContext, yield
 }
 
 // addCustomMetadata puts the run's custom metadata on ev. Keys ev already
-// has win. Events without metadata of their own share md itself, so the
-// common case allocates nothing.
+// has win. Events without metadata of their own share md itself, and events
+// that already carry every key of md (the flow stamps them) are left alone,
+// so the common case allocates nothing.
 func addCustomMetadata(ev *event.Event, md map[string]any) {
 	switch {
 	case len(md) == 0:
 	case len(ev.CustomMetadata) == 0:
 		ev.CustomMetadata = md
-	default:
+	case !hasKeys(ev.CustomMetadata, md):
 		merged := make(map[string]any, len(md)+len(ev.CustomMetadata))
 		maps.Copy(merged, md)
 		maps.Copy(merged, ev.CustomMetadata)
 		ev.CustomMetadata = merged
 	}
+}
+
+// hasKeys reports whether m has every key of keys.
+func hasKeys(m, keys map[string]any) bool {
+	for k := range keys {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // backendReporter is a model that knows which backend it talks to, such as
