@@ -1,0 +1,93 @@
+package simulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/gemini"
+	"github.com/adklive/adklive/gemini/livetest"
+)
+
+// Config configures Open.
+type Config struct {
+	// Model is the model name, for example
+	// "gemini-2.5-flash-native-audio-preview-12-2025". The simulator
+	// plays that model too: its name decides nothing in the simulator, but
+	// the example chooses the response modality from it.
+	Model string
+	// Force uses the simulator even when credentials are configured.
+	Force bool
+	// Logger receives the backend's records. Nil means slog.Default().
+	Logger *slog.Logger
+	// Responder tunes the simulated model.
+	Responder Options
+}
+
+// Backend is the model an example talks to: Gemini, or the local simulator.
+type Backend struct {
+	// Model is the live model to give the agent.
+	Model *gemini.Model
+	// Simulated reports whether Model talks to the local simulator.
+	Simulated bool
+	// Reason says why the simulator is used (for the log and the page);
+	// empty for Gemini.
+	Reason string
+
+	server *livetest.Server
+}
+
+// Open returns the backend for cfg.Model. With credentials in the
+// environment (GOOGLE_API_KEY, or Vertex AI settings: see gemini.Config)
+// it is Gemini. When gemini.NewModel reports that no credentials are
+// configured (a *gemini.ConfigError), or cfg.Force is set, Open starts the
+// local simulator on a free loopback port and returns a model pointed at
+// it. Any other error (for example Vertex AI selected but its Application
+// Default Credentials unusable) is returned: the user asked for Gemini, and
+// a silent fallback would hide why it does not work.
+//
+// Close the backend when done; it stops the simulator.
+func Open(ctx context.Context, cfg Config) (*Backend, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	reason := "forced with -simulator"
+	if !cfg.Force {
+		m, err := gemini.NewModel(ctx, cfg.Model, &gemini.Config{Logger: logger})
+		if err == nil {
+			return &Backend{Model: m}, nil
+		}
+		var ce *gemini.ConfigError
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		reason = ce.Error()
+	}
+	srv := livetest.NewServer(
+		livetest.WithResponder(NewResponder(cfg.Responder)),
+		livetest.WithLogger(logger.With("component", "simulator")),
+	)
+	m, err := gemini.NewModel(ctx, cfg.Model, &gemini.Config{
+		Backend: genai.BackendGeminiAPI,
+		APIKey:  "local-simulator", // the simulator accepts any key
+		BaseURL: srv.URL,
+		Logger:  logger,
+	})
+	if err != nil {
+		srv.Close()
+		return nil, fmt.Errorf("simulator: %w", err)
+	}
+	return &Backend{Model: m, Simulated: true, Reason: reason, server: srv}, nil
+}
+
+// Close stops the simulator, if the backend runs one: every open simulated
+// connection is closed with 1001 (going away). It is idempotent.
+func (b *Backend) Close() {
+	if b.server != nil {
+		b.server.Close()
+	}
+}

@@ -1,0 +1,91 @@
+package simulator
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/adklive/adklive/flow"
+)
+
+// clearCredentials unsets every variable gemini reads credentials from, for
+// the duration of the test.
+func clearCredentials(t *testing.T) {
+	for _, k := range []string{"GOOGLE_API_KEY", "GEMINI_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_ENTERPRISE",
+		"GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "GOOGLE_CLOUD_REGION", "GOOGLE_GEMINI_BASE_URL", "GOOGLE_VERTEX_BASE_URL"} {
+		t.Setenv(k, "") // restores the variable after the test
+		os.Unsetenv(k)
+	}
+}
+
+func TestOpenWithoutCredentialsStartsTheSimulator(t *testing.T) {
+	checkGoroutines(t)
+	clearCredentials(t)
+	b, err := Open(context.Background(), Config{Model: "gemini-2.5-flash-native-audio-preview-12-2025", Responder: fast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if !b.Simulated {
+		t.Fatal("Simulated = false without credentials")
+	}
+	if !strings.Contains(b.Reason, "GOOGLE_API_KEY") {
+		t.Errorf("Reason = %q, want it to name what to set", b.Reason)
+	}
+	// The model really talks to the simulator.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := b.Model.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	sendText(t, conn, "ping")
+	if got := receiveTurn(t, conn, false); !strings.HasPrefix(got.text.String(), "You said: “ping”.") {
+		t.Errorf("reply = %q", got.text.String())
+	}
+}
+
+func TestOpenWithCredentialsUsesGemini(t *testing.T) {
+	clearCredentials(t)
+	t.Setenv("GOOGLE_API_KEY", "secret-key-123")
+	b, err := Open(context.Background(), Config{Model: "gemini-2.5-flash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if b.Simulated || b.Reason != "" {
+		t.Errorf("Simulated = %v, Reason = %q with an API key; want Gemini", b.Simulated, b.Reason)
+	}
+}
+
+func TestOpenForcedUsesTheSimulator(t *testing.T) {
+	checkGoroutines(t)
+	clearCredentials(t)
+	t.Setenv("GOOGLE_API_KEY", "secret-key-123")
+	b, err := Open(context.Background(), Config{Model: "gemini-2.5-flash", Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if !b.Simulated {
+		t.Error("Simulated = false with Force")
+	}
+	if strings.Contains(b.Reason, "secret-key-123") {
+		t.Errorf("Reason %q leaks the key", b.Reason)
+	}
+}
+
+func TestOpenReportsBrokenCredentials(t *testing.T) {
+	clearCredentials(t)
+	t.Setenv("GOOGLE_GENAI_USE_VERTEXAI", "true")
+	t.Setenv("GOOGLE_CLOUD_PROJECT", "my-project")
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", t.TempDir()+"/missing.json")
+	b, err := Open(context.Background(), Config{Model: "gemini-2.5-flash"})
+	if err == nil {
+		b.Close()
+		t.Fatalf("Open succeeded (simulated %v) with unusable Vertex AI credentials; want their error", b.Simulated)
+	}
+}

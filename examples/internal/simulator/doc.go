@@ -1,0 +1,29 @@
+// Package simulator is the local stand-in for the Gemini Live API that the
+// examples run against when no credentials are configured, so that
+// `go run ./examples/bidi-demo` works on a fresh, offline machine.
+//
+// It is a [livetest.Server] with a [Responder] that behaves like a small,
+// honest model:
+//
+//   - typed text is answered with streamed text (TEXT modality) or with
+//     audible, speech-like 24 kHz PCM and a matching output transcription
+//     (AUDIO modality), paced close to real time so the reply can be
+//     interrupted;
+//   - input audio is reported for what the simulator can honestly tell
+//     about it: its duration (livetest's input transcription, and the
+//     reply);
+//   - a recognisable request ("what time is it?") calls the local function
+//     tool the agent declared (get_current_time), waits for its response
+//     and speaks the result;
+//   - speaking over a reply interrupts it (livetest's simulated voice
+//     activity detection);
+//   - it remembers the conversation, including history seeded after a
+//     reconnect, and says so.
+//
+// [Open] chooses between Gemini and the simulator for an example: Gemini
+// when the environment holds credentials, the simulator otherwise.
+//
+// The package lives under examples/internal because it serves the
+// examples only: its replies are canned and its tool trigger knows the
+// examples' tool. Tests of the library script [livetest] directly.
+package simulator

@@ -1,0 +1,166 @@
+package simulator
+
+import (
+	"context"
+	"encoding/binary"
+	"math"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/gemini"
+	"github.com/adklive/adklive/gemini/livetest"
+)
+
+// fast is a Responder setting without pacing, for tests that do not
+// interrupt.
+var fast = Options{TextDelay: -1, AudioLead: -1}
+
+// dial starts a simulator with opts and connects a gemini model to it with
+// setup and history. Everything is closed, and goroutines checked, at the
+// end of the test.
+func dial(t *testing.T, opts Options, setup *genai.LiveClientSetup, history ...*genai.Content) flow.Conn {
+	t.Helper()
+	checkGoroutines(t)
+	srv := livetest.NewServer(livetest.WithResponder(NewResponder(opts)))
+	t.Cleanup(srv.Close)
+	m, err := gemini.NewModel(context.Background(), "gemini-2.5-flash-native-audio-preview-12-2025",
+		&gemini.Config{Backend: genai.BackendGeminiAPI, APIKey: "k", BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := m.Connect(ctx, &flow.ConnectRequest{Setup: setup, History: history})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// checkGoroutines fails the test if goroutines started during it are still
+// running after its cleanups (registered before this one runs last).
+func checkGoroutines(t *testing.T) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(5 * time.Second)
+		for runtime.NumGoroutine() > before {
+			if time.Now().After(deadline) {
+				buf := make([]byte, 1<<16)
+				t.Errorf("goroutines leaked: %d before, %d after\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
+
+// textSetup and audioSetup are the setups the demo sends, without tools.
+func textSetup() *genai.LiveClientSetup {
+	return &genai.LiveClientSetup{GenerationConfig: &genai.GenerationConfig{ResponseModalities: []genai.Modality{genai.ModalityText}}}
+}
+
+func audioSetup() *genai.LiveClientSetup {
+	return &genai.LiveClientSetup{
+		GenerationConfig:         &genai.GenerationConfig{ResponseModalities: []genai.Modality{genai.ModalityAudio}},
+		InputAudioTranscription:  &genai.AudioTranscriptionConfig{},
+		OutputAudioTranscription: &genai.AudioTranscriptionConfig{},
+	}
+}
+
+func withTimeTool(s *genai.LiveClientSetup) *genai.LiveClientSetup {
+	s.Tools = []*genai.Tool{{FunctionDeclarations: []*genai.FunctionDeclaration{{Name: TimeToolName, Description: "Returns the current time."}}}}
+	return s
+}
+
+func sendText(t *testing.T, conn flow.Conn, text string) {
+	t.Helper()
+	err := conn.SendContent(context.Background(), &genai.LiveClientContent{
+		Turns:        []*genai.Content{genai.NewContentFromText(text, genai.RoleUser)},
+		TurnComplete: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// turn is what the client received in one model turn.
+type turn struct {
+	text          strings.Builder
+	transcript    strings.Builder
+	inputText     strings.Builder
+	audio         []byte
+	audioMIME     string
+	calls         []*genai.FunctionCall
+	interrupted   bool
+	generationEnd bool
+	usage         *genai.UsageMetadata
+}
+
+// receiveTurn reads until turnComplete, or until the first toolCall when
+// stopAtToolCall is set.
+func receiveTurn(t *testing.T, conn flow.Conn, stopAtToolCall bool) *turn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var got turn
+	for {
+		r, err := conn.Receive(ctx)
+		if err != nil {
+			t.Fatalf("receive: %v", err)
+		}
+		if r.UsageMetadata != nil {
+			got.usage = r.UsageMetadata
+		}
+		if r.ToolCall != nil {
+			got.calls = append(got.calls, r.ToolCall.FunctionCalls...)
+			if stopAtToolCall {
+				return &got
+			}
+		}
+		sc := r.ServerContent
+		if sc == nil {
+			continue
+		}
+		if sc.ModelTurn != nil {
+			for _, p := range sc.ModelTurn.Parts {
+				got.text.WriteString(p.Text)
+				if p.InlineData != nil {
+					got.audio = append(got.audio, p.InlineData.Data...)
+					got.audioMIME = p.InlineData.MIMEType
+				}
+			}
+		}
+		if sc.OutputTranscription != nil {
+			got.transcript.WriteString(sc.OutputTranscription.Text)
+		}
+		if sc.InputTranscription != nil {
+			got.inputText.WriteString(sc.InputTranscription.Text)
+		}
+		got.interrupted = got.interrupted || sc.Interrupted
+		got.generationEnd = got.generationEnd || sc.GenerationComplete
+		if sc.TurnComplete {
+			return &got
+		}
+	}
+}
+
+// rms returns the level of PCM16LE audio as a fraction of full scale.
+func rms(pcm []byte) float64 {
+	n := len(pcm) / 2
+	if n == 0 {
+		return 0
+	}
+	var sum float64
+	for i := range n {
+		v := float64(int16(binary.LittleEndian.Uint16(pcm[2*i:])))
+		sum += v * v
+	}
+	return math.Sqrt(sum/float64(n)) / math.MaxInt16
+}
