@@ -1,0 +1,261 @@
+package flow_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/livequeue"
+)
+
+// drainSent returns every message the flow sent so far.
+func drainSent(c *fakeConn) []clientMessage {
+	var out []clientMessage
+	for {
+		select {
+		case m := <-c.sent:
+			out = append(out, m)
+		default:
+			return out
+		}
+	}
+}
+
+var (
+	pcm16k = &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: []byte{1, 2, 3, 4}}
+	jpeg   = &genai.Blob{MIMEType: "image/jpeg", Data: []byte{0xff, 0xd8}}
+	mp4    = &genai.Blob{MIMEType: "video/mp4", Data: []byte{0, 0, 0, 0x18}}
+	pdf    = &genai.Blob{MIMEType: "application/pdf", Data: []byte("%PDF")}
+)
+
+func TestRunSendsQueuedRequests(t *testing.T) {
+	typed := &genai.Content{Parts: []*genai.Part{{Text: "What's the weather?"}}} // no role
+	tests := []struct {
+		name       string
+		vadOff     bool
+		requests   []livequeue.Request
+		wantSent   []clientMessage
+		wantEvents []string
+	}{
+		{
+			name:     "typed text: a user event, then a complete user turn",
+			requests: []livequeue.Request{{Content: typed}},
+			wantSent: []clientMessage{{Content: &genai.LiveClientContent{
+				Turns: []*genai.Content{{Role: "user", Parts: typed.Parts}}, TurnComplete: true,
+			}}},
+			wantEvents: []string{`user role=user text "What's the weather?"`},
+		},
+		{
+			name: "content with audio: sent whole, persisted without the audio",
+			requests: []livequeue.Request{{Content: &genai.Content{Role: "user", Parts: []*genai.Part{
+				{Text: "Listen:"}, {InlineData: pcm16k},
+			}}}},
+			wantSent: []clientMessage{{Content: &genai.LiveClientContent{
+				Turns: []*genai.Content{{Role: "user", Parts: []*genai.Part{{Text: "Listen:"}, {InlineData: pcm16k}}}}, TurnComplete: true,
+			}}},
+			wantEvents: []string{`user role=user text "Listen:"`},
+		},
+		{
+			name:     "content of audio only: sent, no user event",
+			requests: []livequeue.Request{{Content: &genai.Content{Role: "user", Parts: []*genai.Part{{InlineData: pcm16k}}}}},
+			wantSent: []clientMessage{{Content: &genai.LiveClientContent{
+				Turns: []*genai.Content{{Role: "user", Parts: []*genai.Part{{InlineData: pcm16k}}}}, TurnComplete: true,
+			}}},
+		},
+		{
+			name:     "audio, image and video blobs as realtime input",
+			requests: []livequeue.Request{{Blob: pcm16k}, {Blob: jpeg}, {Blob: mp4}},
+			wantSent: []clientMessage{
+				{Realtime: &flow.RealtimeInput{Audio: pcm16k}},
+				{Realtime: &flow.RealtimeInput{Video: jpeg}},
+				{Realtime: &flow.RealtimeInput{Video: mp4}},
+			},
+		},
+		{
+			name:       "a blob of another MIME type is reported and the run goes on",
+			requests:   []livequeue.Request{{Blob: pdf}, {Blob: pcm16k}},
+			wantSent:   []clientMessage{{Realtime: &flow.RealtimeInput{Audio: pcm16k}}},
+			wantEvents: []string{`assistant error=INVALID_ARGUMENT`},
+		},
+		{
+			name:     "content and blob in one request: both sent, content first",
+			requests: []livequeue.Request{{Content: typed, Blob: jpeg}},
+			wantSent: []clientMessage{
+				{Content: &genai.LiveClientContent{Turns: []*genai.Content{{Role: "user", Parts: typed.Parts}}, TurnComplete: true}},
+				{Realtime: &flow.RealtimeInput{Video: jpeg}},
+			},
+			wantEvents: []string{`user role=user text "What's the weather?"`},
+		},
+		{
+			name:       "activity signals with automatic activity detection on are reported, not sent",
+			requests:   []livequeue.Request{{ActivityStart: true}, {Blob: pcm16k}, {ActivityEnd: true}},
+			wantSent:   []clientMessage{{Realtime: &flow.RealtimeInput{Audio: pcm16k}}},
+			wantEvents: []string{`assistant error=INVALID_ARGUMENT`, `assistant error=INVALID_ARGUMENT`},
+		},
+		{
+			name:     "activity signals with automatic activity detection off, in request order",
+			vadOff:   true,
+			requests: []livequeue.Request{{ActivityStart: true, Blob: pcm16k, ActivityEnd: true}},
+			wantSent: []clientMessage{
+				{Realtime: &flow.RealtimeInput{ActivityStart: true}},
+				{Realtime: &flow.RealtimeInput{Audio: pcm16k}},
+				{Realtime: &flow.RealtimeInput{ActivityEnd: true}},
+			},
+		},
+		{
+			name:     "audio stream end",
+			requests: []livequeue.Request{{Blob: pcm16k}, {AudioStreamEnd: true}},
+			wantSent: []clientMessage{
+				{Realtime: &flow.RealtimeInput{Audio: pcm16k}},
+				{Realtime: &flow.RealtimeInput{AudioStreamEnd: true}},
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkNoLeak(t)
+			p, m := newParams(t)
+			if tc.vadOff {
+				p.RunConfig.RealtimeInputConfig = &genai.RealtimeInputConfig{
+					AutomaticActivityDetection: &genai.AutomaticActivityDetection{Disabled: true},
+				}
+			}
+			for _, r := range tc.requests {
+				if err := p.Queue.Send(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p.Queue.Close()
+
+			res := collect(t, flow.Run(context.Background(), p))
+
+			if res.err != nil {
+				t.Errorf("closing the queue ended the run with %v, want no error", res.err)
+			}
+			if !m.conn.isClosed() {
+				t.Error("the connection was not closed")
+			}
+			if diff := cmp.Diff(tc.wantSent, drainSent(m.conn)); diff != "" {
+				t.Errorf("sent messages mismatch (-want +got):\n%s", diff)
+			}
+			var got []string
+			if len(res.events) > 0 {
+				got = describeAll(res.events)
+			}
+			if diff := cmp.Diff(tc.wantEvents, got); diff != "" {
+				t.Errorf("events mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if typed.Role != "" {
+		t.Errorf("the caller's content was modified: role %q", typed.Role)
+	}
+}
+
+func TestRunErrorEventsNameTheProblem(t *testing.T) {
+	tests := []struct {
+		name    string
+		request livequeue.Request
+		want    []string // substrings of the error message
+	}{
+		{"unsupported MIME type", livequeue.Request{Blob: pdf}, []string{`"application/pdf"`, "audio/*", "image/*", "video/*"}},
+		{"activity start with VAD on", livequeue.Request{ActivityStart: true}, []string{"activity start", "RealtimeInputConfig.AutomaticActivityDetection.Disabled"}},
+		{"activity end with VAD on", livequeue.Request{ActivityEnd: true}, []string{"activity end", "RealtimeInputConfig.AutomaticActivityDetection.Disabled"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := newParams(t)
+			if err := p.Queue.Send(tc.request); err != nil {
+				t.Fatal(err)
+			}
+			p.Queue.Close()
+			res := collect(t, flow.Run(context.Background(), p))
+			if len(res.events) != 1 {
+				t.Fatalf("got events %q, want one error event", describeAll(res.events))
+			}
+			ev := res.events[0]
+			if ev.ErrorCode != flow.ErrorCodeInvalidArgument {
+				t.Errorf("ErrorCode = %q, want %q", ev.ErrorCode, flow.ErrorCodeInvalidArgument)
+			}
+			for _, s := range tc.want {
+				if !strings.Contains(ev.ErrorMessage, s) {
+					t.Errorf("ErrorMessage %q does not mention %s", ev.ErrorMessage, s)
+				}
+			}
+			if flow.Persist(ev) {
+				t.Error("Persist(error event) = true, want false")
+			}
+		})
+	}
+}
+
+func TestRunReportsAFailedSendAndGoesOn(t *testing.T) {
+	checkNoLeak(t)
+	p, m := newParams(t)
+	m.conn.sendErr = func(msg clientMessage) error {
+		if msg.Realtime != nil && msg.Realtime.Video != nil {
+			return &backendError{msg: "fake: video refused by this model"}
+		}
+		return nil
+	}
+	for _, b := range []*genai.Blob{jpeg, pcm16k} {
+		if err := p.Queue.SendRealtime(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.Queue.Close()
+
+	res := collect(t, flow.Run(context.Background(), p))
+
+	if res.err != nil {
+		t.Errorf("run ended with %v, want no error", res.err)
+	}
+	if len(res.events) != 1 || res.events[0].ErrorCode != flow.ErrorCodeSendFailed ||
+		!strings.Contains(res.events[0].ErrorMessage, "video refused") {
+		t.Errorf("got events %q, want one %s event with the backend's reason", describeAll(res.events), flow.ErrorCodeSendFailed)
+	}
+	if diff := cmp.Diff([]clientMessage{{Realtime: &flow.RealtimeInput{Audio: pcm16k}}}, drainSent(m.conn)); diff != "" {
+		t.Errorf("sent messages mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunUserEventPrecedesTheAnswer(t *testing.T) {
+	checkNoLeak(t)
+	p, m := newParams(t)
+	go func() {
+		// The server answers only once the turn arrived.
+		select {
+		case msg := <-m.conn.sent:
+			if msg.Content != nil {
+				m.conn.reply(modelText("Hello!"), turnComplete)
+			}
+		case <-m.conn.closed:
+		}
+	}()
+	if err := p.Queue.SendContent(genai.NewContentFromText("Hi", genai.RoleUser)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for ev, err := range flow.Run(context.Background(), p) {
+		if err != nil {
+			t.Fatalf("run ended with %v", err)
+		}
+		got = append(got, describe(ev))
+		if ev.TurnComplete {
+			p.Queue.Close()
+		}
+	}
+	want := []string{
+		`user role=user text "Hi"`,
+		`assistant partial role=model text "Hello!"`,
+		`assistant role=model text "Hello!"`,
+		`assistant turnComplete`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events mismatch (-want +got):\n%s", diff)
+	}
+}
