@@ -102,10 +102,10 @@ func (e *engine) run(ctx context.Context) {
 			return
 		case <-e.signal:
 			for _, m := range e.take() {
-				e.handle(m)
 				e.s.mu.Lock()
 				e.s.consumed++
 				e.s.mu.Unlock()
+				e.handle(m)
 			}
 		case <-outDone:
 			e.out = nil
@@ -125,30 +125,43 @@ func (e *engine) handle(m ClientMessage) {
 	}
 }
 
-// outputting reports whether the model is producing a turn.
-func (e *engine) outputting() bool {
+// busy reports whether the model is in the middle of a turn (see
+// turnRun.interruptible). It forgets a run that has finished.
+func (e *engine) busy() bool {
 	if e.out == nil {
 		return false
 	}
-	select {
-	case <-e.out.done:
+	if e.out.finished() {
 		e.out = nil
 		return false
-	default:
-		return true
 	}
+	return e.out.interruptible()
 }
 
-// interrupt stops the model's output. Turns waiting behind it are dropped:
-// the input that interrupts supersedes them (their input is already in the
-// conversation).
+// interrupt stops the model's output: a turn in progress is interrupted
+// (the client is told), the trailing steps of a completed one are just
+// stopped. Turns waiting behind it are dropped: the input that interrupts
+// supersedes them (their input is already in the conversation).
 func (e *engine) interrupt() {
-	if !e.outputting() {
+	if e.out == nil {
 		return
 	}
-	e.out.interrupt()
+	if e.busy() {
+		e.out.interrupt()
+	} else if e.out != nil {
+		e.out.stop()
+	}
 	e.out = nil
 	e.queued = nil
+}
+
+// start begins the model's reply to t, stopping the trailing steps of the
+// previous script if any.
+func (e *engine) start(t *Turn) {
+	if e.out != nil {
+		e.out.stop()
+	}
+	e.out = startTurn(e.s, t)
 }
 
 func (e *engine) onContent(cc *genai.LiveClientContent) {
@@ -344,19 +357,19 @@ func (e *engine) endTurn(trigger Trigger) {
 	if len(parts) > 0 {
 		e.s.appendConversation(&genai.Content{Role: genai.RoleUser, Parts: parts})
 	}
-	if e.outputting() {
+	if e.busy() {
 		e.queued = append(e.queued, t)
 		return
 	}
-	e.out = startTurn(e.s, t)
+	e.start(t)
 }
 
 // startQueued starts the next waiting turn once the model is quiet.
 func (e *engine) startQueued() {
-	if len(e.queued) == 0 || e.outputting() {
+	if len(e.queued) == 0 || e.busy() {
 		return
 	}
 	t := e.queued[0]
 	e.queued = e.queued[1:]
-	e.out = startTurn(e.s, t)
+	e.start(t)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"google.golang.org/genai"
 )
@@ -13,7 +14,8 @@ import (
 // completed.
 type emitter struct {
 	s                  *Session
-	turnComplete       bool
+	turnComplete       atomic.Bool // set before the turnComplete frame leaves
+	awaitingTools      atomic.Bool // a ToolCall step waits for responses
 	generationComplete bool
 	stopped            bool          // a step ended the connection
 	model              []*genai.Part // model output not yet in the conversation
@@ -23,52 +25,53 @@ func newEmitter(s *Session) *emitter {
 	return &emitter{s: s}
 }
 
-// send encodes and sends m.
+// send encodes and sends m. The model's output joins the conversation
+// before a turnComplete frame leaves, so a client that has seen
+// turnComplete finds the turn in Session.Conversation.
 func (e *emitter) send(m *genai.LiveServerMessage) error {
-	if err := e.s.writeMessage(m); err != nil {
-		return err
-	}
 	if m.ToolCall != nil {
 		for _, c := range m.ToolCall.FunctionCalls {
 			e.model = append(e.model, &genai.Part{FunctionCall: c})
 		}
 	}
-	sc := m.ServerContent
-	if sc == nil {
-		return nil
-	}
-	if sc.ModelTurn != nil {
-		for _, p := range sc.ModelTurn.Parts {
-			if p != nil && p.Text != "" && !p.Thought {
-				e.model = append(e.model, &genai.Part{Text: p.Text})
+	var flags frameFlags
+	if sc := m.ServerContent; sc != nil {
+		if sc.ModelTurn != nil {
+			for _, p := range sc.ModelTurn.Parts {
+				if p != nil && p.Text != "" && !p.Thought {
+					e.model = append(e.model, &genai.Part{Text: p.Text})
+				}
 			}
 		}
+		if sc.OutputTranscription != nil && sc.OutputTranscription.Text != "" {
+			e.model = append(e.model, &genai.Part{Text: sc.OutputTranscription.Text})
+		}
+		flags = frameFlags{turnComplete: sc.TurnComplete, generationComplete: sc.GenerationComplete}
 	}
-	if sc.OutputTranscription != nil && sc.OutputTranscription.Text != "" {
-		e.model = append(e.model, &genai.Part{Text: sc.OutputTranscription.Text})
-	}
-	return e.noteFlags(frameFlags{turnComplete: sc.TurnComplete, generationComplete: sc.GenerationComplete})
+	return e.write(flags, func() error { return e.s.writeMessage(m) })
 }
 
 // sendRaw sends a frame verbatim.
 func (e *emitter) sendRaw(frame []byte) error {
-	if err := e.s.writeFrame(frame); err != nil {
-		return err
-	}
-	return e.noteFlags(inspectFrame(frame))
+	return e.write(inspectFrame(frame), func() error { return e.s.writeFrame(frame) })
 }
 
-// noteFlags records completion signals; after turnComplete the model's
-// output joins the conversation and a resumption update follows.
-func (e *emitter) noteFlags(f frameFlags) error {
+// write sends a frame with write and records its completion signals;
+// after turnComplete a resumption update follows.
+func (e *emitter) write(f frameFlags, write func() error) error {
+	if f.turnComplete {
+		e.flush()
+		e.turnComplete.Store(true)
+	}
+	if err := write(); err != nil {
+		return err
+	}
 	if f.generationComplete {
 		e.generationComplete = true
 	}
 	if !f.turnComplete {
 		return nil
 	}
-	e.turnComplete = true
-	e.flush()
 	return e.s.sendResumptionUpdate()
 }
 
@@ -112,6 +115,8 @@ func (e *emitter) toolCall(ctx context.Context, calls []*genai.FunctionCall, com
 		ids[i] = cc.ID
 	}
 	e.s.tools.add(ids)
+	e.awaitingTools.Store(true)
+	defer e.awaitingTools.Store(false)
 	if err := e.send(&genai.LiveServerMessage{ToolCall: &genai.LiveServerToolCall{FunctionCalls: copied}}); err != nil {
 		return err
 	}
@@ -126,7 +131,7 @@ func (e *emitter) toolCall(ctx context.Context, calls []*genai.FunctionCall, com
 	}
 	if completeFirst {
 		// What follows is the model's continuation: a new turn.
-		e.turnComplete = false
+		e.turnComplete.Store(false)
 		e.generationComplete = false
 	}
 	return nil
@@ -189,7 +194,7 @@ func (r *turnRun) run() {
 			return
 		}
 	}
-	if r.ctx.Err() != nil || r.e.turnComplete {
+	if r.ctx.Err() != nil || r.e.turnComplete.Load() {
 		return
 	}
 	if !r.e.generationComplete {
@@ -198,6 +203,29 @@ func (r *turnRun) run() {
 		}
 	}
 	_ = r.e.send(&genai.LiveServerMessage{ServerContent: &genai.LiveServerContent{TurnComplete: true}})
+}
+
+// interruptible reports whether the model is still in its turn: it has
+// not completed it, or it waits for tool responses. After turnComplete,
+// the remaining steps of a script run only until the next user turn.
+func (r *turnRun) interruptible() bool {
+	return !r.e.turnComplete.Load() || r.e.awaitingTools.Load()
+}
+
+// finished reports whether the run's goroutine has returned.
+func (r *turnRun) finished() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop ends the run without telling the client anything.
+func (r *turnRun) stop() {
+	r.cancel()
+	<-r.done
 }
 
 // interrupt stops the run and tells the client: interrupted, cancellation
@@ -219,7 +247,7 @@ func (r *turnRun) interrupt() {
 			return
 		}
 	}
-	if !r.e.turnComplete {
+	if !r.e.turnComplete.Load() {
 		_ = e.send(&genai.LiveServerMessage{ServerContent: &genai.LiveServerContent{TurnComplete: true}})
 	}
 }
