@@ -1,6 +1,7 @@
 package gemini
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"unicode/utf8"
@@ -19,7 +20,7 @@ import (
 // base64 that is not standard and padded, malformed JSON), and the caller
 // falls back to decodeGeneral, so the two always agree.
 func decodeFast(data []byte) (*flow.Response, bool) {
-	s := scanner{data: data}
+	s := scanner{data: data, block: new(frameBlock)}
 	if !s.consume('{') {
 		return nil, false
 	}
@@ -34,13 +35,35 @@ func decodeFast(data []byte) (*flow.Response, bool) {
 	if s.pos != len(s.data) {
 		return nil, false
 	}
-	return &flow.Response{ServerContent: sc}, true
+	s.block.resp.ServerContent = sc
+	return &s.block.resp, true
+}
+
+// frameBlock holds, in one allocation, the response and server content
+// every hot frame needs.
+type frameBlock struct {
+	resp flow.Response
+	sc   genai.LiveServerContent
+}
+
+// turnBlock holds, in one allocation, the model turn of an audio or text
+// frame: the content, its first part and that part's blob. Further parts
+// and blobs are allocated on their own.
+type turnBlock struct {
+	turn     genai.Content
+	part     genai.Part
+	blob     genai.Blob
+	parts    [1]*genai.Part
+	partUsed bool
+	blobUsed bool
 }
 
 // scanner reads a restricted JSON grammar from data.
 type scanner struct {
-	data []byte
-	pos  int
+	data  []byte
+	pos   int
+	block *frameBlock
+	turn  *turnBlock // set while reading the model turn
 }
 
 func (s *scanner) skipSpace() {
@@ -110,27 +133,43 @@ func (s *scanner) rawString() (raw []byte, plain, ok bool) {
 	if !s.consume('"') {
 		return nil, false, false
 	}
-	start := s.pos
-	plain = true
+	rest := s.data[s.pos:]
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return nil, false, false
+	}
+	if bytes.IndexByte(rest[:end], '\\') >= 0 {
+		return s.escapedString()
+	}
+	raw = rest[:end]
 	ascii := true
+	for _, c := range raw {
+		if c < 0x20 {
+			return nil, false, false
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	s.pos += end + 1
+	return raw, ascii || utf8.Valid(raw), true
+}
+
+// escapedString reads the rest of a string literal that holds escapes,
+// from just after its opening quote.
+func (s *scanner) escapedString() (raw []byte, plain, ok bool) {
+	start := s.pos
 	for s.pos < len(s.data) {
-		c := s.data[s.pos]
-		switch {
+		switch c := s.data[s.pos]; {
 		case c == '"':
 			raw = s.data[start:s.pos]
 			s.pos++
-			if plain && !ascii && !utf8.Valid(raw) {
-				plain = false
-			}
-			return raw, plain, true
+			return raw, false, true
 		case c == '\\':
-			plain = false
 			s.pos += 2
 			continue
 		case c < 0x20:
 			return nil, false, false
-		case c >= utf8.RuneSelf:
-			ascii = false
 		}
 		s.pos++
 	}
@@ -170,7 +209,7 @@ func (s *scanner) boolean() (v, ok bool) {
 }
 
 func (s *scanner) serverContent() (*genai.LiveServerContent, bool) {
-	sc := new(genai.LiveServerContent)
+	sc := &s.block.sc
 	ok := s.object(func(k []byte) (bit uint, ok bool) {
 		switch string(k) {
 		case "modelTurn":
@@ -201,7 +240,8 @@ func (s *scanner) serverContent() (*genai.LiveServerContent, bool) {
 }
 
 func (s *scanner) content() (*genai.Content, bool) {
-	c := new(genai.Content)
+	s.turn = new(turnBlock)
+	c := &s.turn.turn
 	ok := s.object(func(k []byte) (bit uint, ok bool) {
 		switch string(k) {
 		case "role":
@@ -220,7 +260,7 @@ func (s *scanner) parts() ([]*genai.Part, bool) {
 	if !s.consume('[') {
 		return nil, false
 	}
-	parts := make([]*genai.Part, 0, 1)
+	parts := s.turn.parts[:0:1]
 	if s.consume(']') {
 		return parts, true
 	}
@@ -238,7 +278,13 @@ func (s *scanner) parts() ([]*genai.Part, bool) {
 }
 
 func (s *scanner) part() (*genai.Part, bool) {
-	p := new(genai.Part)
+	var p *genai.Part
+	if !s.turn.partUsed {
+		s.turn.partUsed = true
+		p = &s.turn.part
+	} else {
+		p = new(genai.Part)
+	}
 	ok := s.object(func(k []byte) (bit uint, ok bool) {
 		switch string(k) {
 		case "text":
@@ -257,7 +303,13 @@ func (s *scanner) part() (*genai.Part, bool) {
 }
 
 func (s *scanner) blob() (*genai.Blob, bool) {
-	b := new(genai.Blob)
+	var b *genai.Blob
+	if !s.turn.blobUsed {
+		s.turn.blobUsed = true
+		b = &s.turn.blob
+	} else {
+		b = new(genai.Blob)
+	}
 	ok := s.object(func(k []byte) (bit uint, ok bool) {
 		switch string(k) {
 		case "mimeType":
@@ -272,12 +324,19 @@ func (s *scanner) blob() (*genai.Blob, bool) {
 	return b, ok
 }
 
-// base64 reads a string of standard, padded base64 and decodes it.
+// base64 reads a string of standard, padded base64 and decodes it. The
+// string is not checked for escapes or control characters first: the
+// base64 decoder refuses them.
 func (s *scanner) base64() ([]byte, bool) {
-	raw, plain, ok := s.rawString()
-	if !ok || !plain {
+	if !s.consume('"') {
 		return nil, false
 	}
+	end := bytes.IndexByte(s.data[s.pos:], '"')
+	if end < 0 {
+		return nil, false
+	}
+	raw := s.data[s.pos : s.pos+end]
+	s.pos += end + 1
 	dst := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
 	n, err := base64.StdEncoding.Decode(dst, raw)
 	if err != nil {
