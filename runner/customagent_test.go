@@ -33,7 +33,7 @@ func (a *funcAgent) RunLive(ctx context.Context, ic *agent.InvocationContext) it
 
 // newCustomRunner returns a runner of a with in-memory sessions holding
 // the session u1/s1.
-func newCustomRunner(t *testing.T, a agent.Agent) (*runner.Runner, session.Service) {
+func newCustomRunner(t testing.TB, a agent.Agent) (*runner.Runner, session.Service) {
 	t.Helper()
 	sessions := session.InMemory()
 	if _, err := sessions.Create(t.Context(), &session.CreateRequest{AppName: appName, UserID: "u1", SessionID: "s1"}); err != nil {
@@ -182,5 +182,36 @@ func TestRunLiveStopsWhenAnEventCannotBeStored(t *testing.T) {
 	}
 	if !cmp.Equal(texts, []string{"stored"}) || len(errs) != 1 || !errors.Is(errs[0], session.ErrNotFound) {
 		t.Errorf("RunLive yielded %q and errors %v; want [stored], then session.ErrNotFound", texts, errs)
+	}
+}
+
+func TestRunLiveStoresEventsProducedBeforeCancellation(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	a := &funcAgent{name: "custom", run: func(ctx context.Context, ic *agent.InvocationContext, yield func(*event.Event, error) bool) {
+		// The caller cancels while the agent still holds the end of a
+		// reply it received before.
+		cancel()
+		if !yield(textEvent(ic, "custom", "last words", false), nil) {
+			return
+		}
+		yield(nil, ctx.Err())
+	}}
+	r, sessions := newCustomRunner(t, a)
+	var errs []error
+	for _, err := range r.RunLive(ctx, "u1", "s1", livequeue.New(), runconfig.RunConfig{}) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+		t.Errorf("errors = %v, want context.Canceled", errs)
+	}
+	s, err := sessions.Get(t.Context(), &session.GetRequest{AppName: appName, UserID: "u1", SessionID: "s1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]summary{{Author: "custom", Text: "last words"}}, summarize(s.Events)); diff != "" {
+		t.Errorf("stored events (-want +got):\n%s", diff)
 	}
 }

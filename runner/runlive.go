@@ -35,8 +35,11 @@ import (
 // Every event carries cfg.CustomMetadata (merged under the event's own
 // keys; the map is shared between events, so treat it as read-only). The
 // events flow.Persist selects are appended to the session, applying their
-// state deltas, before they are yielded; an event that cannot be stored
-// ends the run with the storage error.
+// state deltas, before they are yielded. If another writer appended to the
+// session meanwhile (session.ErrStale), the runner reloads the session and
+// appends again; events the run produced before ctx ended are still stored
+// (trying for at most a few seconds). An event that cannot be stored ends
+// the run with the storage error.
 //
 // The sequence ends with no error when q is closed and the run has drained,
 // with ctx's error when ctx ends, and with the run's error when it fails;
