@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // get_current_time works on machines without a zoneinfo database
+
+	"github.com/adklive/adklive/examples/internal/simulator"
+	"github.com/adklive/adklive/runner"
+	"github.com/adklive/adklive/session"
+)
+
+// appName is the app sessions are stored under, as in ADK's demo.
+const appName = "bidi-demo"
+
+// shutdownTimeout bounds a graceful shutdown.
+const shutdownTimeout = 15 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "bidi-demo:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: it serves until ctx ends (SIGINT or SIGTERM),
+// then shuts down gracefully, ending every live run. It prints the URL it
+// serves to stdout and logs to stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	cfg, err := loadConfig(args, stderr, logger)
+	if err != nil {
+		return err
+	}
+	if cfg.verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+
+	backend, err := simulator.Open(ctx, simulator.Config{Model: cfg.model, Force: cfg.simulate, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("model %s: %w", cfg.model, err)
+	}
+	defer backend.Close()
+	if backend.Simulated {
+		logger.Warn("no Gemini credentials: using the local Live simulator (canned replies, synthetic audio)",
+			"reason", backend.Reason, "model", cfg.model)
+	} else {
+		logger.Info("using Gemini", "model", cfg.model, "backend", backend.Model.Backend().String())
+	}
+
+	ag, err := newAgent(backend.Model, time.Now)
+	if err != nil {
+		return err
+	}
+	r, err := runner.New(runner.Config{AppName: appName, Agent: ag, SessionService: session.InMemory(), Logger: logger})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	runsCtx, endRuns := context.WithCancel(context.Background())
+	defer endRuns()
+	srv := &server{
+		runner:          r,
+		model:           cfg.model,
+		backend:         backend.Model.Backend(),
+		simulated:       backend.Simulated,
+		simulatorReason: backend.Reason,
+		allowedOrigins:  cfg.allowedOrigins,
+		maxFrame:        cfg.maxFrame,
+		logger:          logger,
+		static:          staticFS(),
+		ctx:             runsCtx,
+	}
+	httpServer := &http.Server{
+		Handler:           srv.handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	url := serveURL(ln.Addr())
+	fmt.Fprintf(stdout, "bidi-demo: serving %s\n", url)
+	logger.Info("serving", "url", url, "model", cfg.model, "simulator", backend.Simulated)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpServer.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		endRuns()
+		srv.drain()
+		return err
+	case <-ctx.Done():
+	}
+
+	logger.Info("shutting down: ending every live run")
+	endRuns()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	err = httpServer.Shutdown(shutdownCtx) // stops listening; waits for plain HTTP requests
+	srv.drain()                            // waits for the WebSocket handlers, which Shutdown does not track
+	<-serveErr
+	logger.Info("stopped")
+	return err
+}
+
+// serveURL is the URL to open for a listener: localhost when it listens on
+// every interface.
+func serveURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/runner"
+)
+
+// server is the demo's HTTP side: the page, its configuration, and one live
+// run per WebSocket.
+type server struct {
+	runner          *runner.Runner
+	model           string
+	backend         genai.Backend
+	simulated       bool
+	simulatorReason string
+	allowedOrigins  []string
+	maxFrame        int64
+	logger          *slog.Logger
+	static          fs.FS
+
+	// ctx ends at shutdown, which ends every live run.
+	ctx context.Context
+	// conns counts the WebSocket handlers still running.
+	conns sync.WaitGroup
+
+	mu      sync.Mutex
+	closing bool // no new WebSocket is accepted
+}
+
+// handler routes the demo's requests.
+func (s *server) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.serveIndex)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(s.static)))
+	mux.HandleFunc("GET /api/config", s.serveConfig)
+	mux.HandleFunc("GET /ws/{user_id}/{session_id}", s.serveWebSocket)
+	return mux
+}
+
+// serveIndex serves the page with a strict content security policy: every
+// script, style and worklet comes from this server, and the only
+// connections go back to it.
+func (s *server) serveIndex(w http.ResponseWriter, r *http.Request) {
+	page, err := fs.ReadFile(s.static, "index.html")
+	if err != nil {
+		http.Error(w, "index.html is missing from the build", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "+
+		"connect-src 'self' ws://"+r.Host+" wss://"+r.Host+"; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	_, _ = w.Write(page)
+}
+
+// pageConfig is what the page learns from GET /api/config.
+type pageConfig struct {
+	Model             string `json:"model"`
+	ResponseModality  string `json:"responseModality"`
+	Simulator         bool   `json:"simulator"`
+	SimulatorReason   string `json:"simulatorReason,omitempty"`
+	AgentName         string `json:"agentName"`
+	MaxFrameBytes     int64  `json:"maxFrameBytes"`
+	InputAudioFormat  string `json:"inputAudioFormat"`
+	OutputAudioFormat string `json:"outputAudioFormat"`
+}
+
+func (s *server) serveConfig(w http.ResponseWriter, _ *http.Request) {
+	cfg, _ := runConfigFor(s.model, s.backend, liveOptions{})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(pageConfig{
+		Model:             s.model,
+		ResponseModality:  string(cfg.ResponseModality()),
+		Simulator:         s.simulated,
+		SimulatorReason:   s.simulatorReason,
+		AgentName:         agentName,
+		MaxFrameBytes:     s.maxFrame,
+		InputAudioFormat:  inputAudioMIME,
+		OutputAudioFormat: "audio/pcm;rate=24000",
+	})
+}
