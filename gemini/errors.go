@@ -245,19 +245,29 @@ func (e *redactedError) Error() string { return e.msg }
 // redact returns err unchanged when its text contains none of secrets, and
 // otherwise a new error with every secret replaced by "[REDACTED]".
 func redact(err error, secrets ...string) error {
+	pairs := make([]string, 0, 2*len(secrets))
+	for _, s := range secrets {
+		pairs = append(pairs, s, "[REDACTED]")
+	}
+	return rewrite(err, pairs...)
+}
+
+// rewrite returns err unchanged when its text contains none of the old
+// strings of the old/new pairs, and otherwise a new error with each
+// replaced.
+func rewrite(err error, pairs ...string) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
-	found := false
-	for _, s := range secrets {
-		if s != "" && strings.Contains(msg, s) {
-			msg = strings.ReplaceAll(msg, s, "[REDACTED]")
-			found = true
+	var kept []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i] != "" && strings.Contains(msg, pairs[i]) {
+			kept = append(kept, pairs[i], pairs[i+1])
 		}
 	}
-	if !found {
+	if len(kept) == 0 {
 		return err
 	}
-	return &redactedError{msg: msg}
+	return &redactedError{msg: strings.NewReplacer(kept...).Replace(msg)}
 }

@@ -2,7 +2,6 @@ package gemini
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -138,6 +137,11 @@ func (m *Model) connect(ctx context.Context, req *flow.ConnectRequest) (*Conn, e
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("gemini: dial: %w", ctx.Err())
 		}
+		// The URL's query may hold a credential of a proxy: errors show the
+		// URL without it.
+		if m.ep.query != "" {
+			err = rewrite(err, "?"+m.ep.query, "")
+		}
 		de := &DialError{Err: redact(err, m.secrets(header)...)}
 		if resp != nil {
 			de.StatusCode = resp.StatusCode
@@ -195,11 +199,4 @@ type family struct {
 func familyOf(name string) family {
 	id := path.Base(name)
 	return family{live31: strings.HasPrefix(id, "gemini-3.1-") && strings.Contains(id, "live")}
-}
-
-// errorsAsClose reports whether err is or wraps a *CloseError.
-func errorsAsClose(err error) (*CloseError, bool) {
-	var ce *CloseError
-	ok := errors.As(err, &ce)
-	return ce, ok
 }

@@ -21,6 +21,7 @@ type endpoint struct {
 	backend      genai.Backend
 	url          string // full WebSocket URL of the bidi endpoint
 	logURL       string // url without query, safe to log
+	query        string // url's query, which may hold a proxy's credential
 	apiKey       string // Gemini API key, ephemeral token, or Vertex express key
 	ephemeral    bool
 	credentials  *auth.Credentials
@@ -122,6 +123,7 @@ func resolveEndpoint(ctx context.Context, cfg *Config, lookupEnv func(string) (s
 		return nil, err
 	}
 	ep.url = u.String()
+	ep.query = u.RawQuery
 	u.RawQuery = ""
 	ep.logURL = u.String()
 	return ep, nil

@@ -307,7 +307,7 @@ func TestDialErrorHidesSecrets(t *testing.T) {
 		http.Error(w, "denied for key "+r.Header.Get("x-goog-api-key"), http.StatusForbidden)
 	}))
 	defer srv.Close()
-	m := newTestModel(t, srv.URL+"/?key=AIza-secret-9", genai.BackendGeminiAPI, "m", &Config{APIKey: "AIza-secret-9"})
+	m := newTestModel(t, srv.URL+"/?key=AIza-secret-9&proxy_token=other-secret", genai.BackendGeminiAPI, "m", &Config{APIKey: "AIza-secret-9"})
 	_, err := m.Connect(context.Background(), nil)
 	var de *DialError
 	if !errors.As(err, &de) || de.StatusCode != http.StatusForbidden {
@@ -316,7 +316,28 @@ func TestDialErrorHidesSecrets(t *testing.T) {
 	if de.Retryable() || de.Quota() {
 		t.Errorf("403: Retryable %v Quota %v, want false false", de.Retryable(), de.Quota())
 	}
-	if strings.Contains(err.Error(), "AIza-secret-9") {
-		t.Errorf("dial error leaks the key: %v", err)
+	if strings.Contains(err.Error(), "AIza-secret-9") || strings.Contains(err.Error(), "other-secret") {
+		t.Errorf("dial error leaks a secret: %v", err)
+	}
+}
+
+// TestDialErrorUnreachable checks a dial that gets no response: retryable,
+// and the URL it shows has no query (where a proxy credential may sit).
+func TestDialErrorUnreachable(t *testing.T) {
+	clearGenaiEnv(t)
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.URL
+	srv.Close() // nothing listens there any more
+	m := newTestModel(t, addr+"/?proxy_token=other-secret", genai.BackendGeminiAPI, "m", &Config{APIKey: "AIza-secret-8"})
+	_, err := m.Connect(context.Background(), nil)
+	var de *DialError
+	if !errors.As(err, &de) || de.StatusCode != 0 || !de.Retryable() {
+		t.Fatalf("err = %v, want a retryable *DialError without a status", err)
+	}
+	if strings.Contains(err.Error(), "other-secret") || strings.Contains(err.Error(), "AIza-secret-8") {
+		t.Errorf("dial error leaks a secret: %v", err)
+	}
+	if !strings.Contains(err.Error(), "BidiGenerateContent") {
+		t.Errorf("dial error %q does not show the URL it dialled", err)
 	}
 }
