@@ -16,9 +16,9 @@ import (
 	"github.com/adklive/adklive/flow"
 )
 
-// maxKeptReadBuffer is the largest read buffer a connection keeps between
-// messages; a rare larger message gets a buffer of its own.
-const maxKeptReadBuffer = 1 << 20
+// maxKeptBuffer is the largest read or encode buffer a connection keeps
+// between messages; a rare larger message gets a buffer of its own.
+const maxKeptBuffer = 1 << 20
 
 // Conn is one live session. It implements [flow.Conn]: the send methods are
 // safe to call from several goroutines at once; Receive must be called
@@ -94,7 +94,7 @@ func (c *Conn) receive(ctx context.Context) (*flow.Response, error) {
 		return nil, c.readFailed(ctx, err)
 	}
 	resp, err := decodeServerMessage(c.readBuf.Bytes())
-	if c.readBuf.Cap() > maxKeptReadBuffer {
+	if c.readBuf.Cap() > maxKeptBuffer {
 		c.readBuf = bytes.Buffer{}
 	}
 	return resp, err
@@ -145,7 +145,12 @@ func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
 		c.closing.Store(true)
 		err := c.ws.Close(websocket.StatusNormalClosure, "")
-		if err != nil && !errors.Is(err, net.ErrClosed) && c.ended() == nil {
+		c.mu.Lock()
+		serverEnded := c.endErr != nil
+		c.mu.Unlock()
+		if err != nil && !errors.Is(err, net.ErrClosed) && !serverEnded {
+			// The connection is closed either way; the error says the
+			// closing handshake did not complete.
 			c.closeErr = fmt.Errorf("gemini: close: %w", err)
 		}
 		c.logger.Debug("gemini: connection closed by the client", "session_id", c.sessionID)
@@ -164,7 +169,7 @@ func (c *Conn) send(ctx context.Context, encode func([]byte) ([]byte, error)) er
 	if err == nil {
 		err = c.writeFrame(ctx, b)
 	}
-	if cap(b) <= maxKeptReadBuffer {
+	if cap(b) <= maxKeptBuffer {
 		*bp = b[:0]
 		c.writeBufs.Put(bp)
 	}
