@@ -150,7 +150,8 @@ func BenchmarkReceiveAudioFrame(b *testing.B) {
 	frame := audioFrame(audioOutBytes)
 	srv := streamServer(b, frame)
 	m := newTestModel(b, srv.URL, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background()) // cancellable, as a live run's is
+	defer cancel()
 	fc, err := m.Connect(ctx, &flow.ConnectRequest{})
 	if err != nil {
 		b.Fatal(err)
@@ -176,7 +177,8 @@ func BenchmarkReceiveAudioFrame(b *testing.B) {
 func BenchmarkReceiveAudioFrameFloor(b *testing.B) {
 	frame := audioFrame(audioOutBytes)
 	srv := streamServer(b, frame)
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	c, _, err := websocket.Dial(ctx, srv.URL, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -208,7 +210,8 @@ func BenchmarkReceiveAudioFrameFloor(b *testing.B) {
 func BenchmarkSendAudioInput(b *testing.B) {
 	srv := sinkServer(b)
 	m := newTestModel(b, srv.URL, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	c, err := m.Connect(ctx, &flow.ConnectRequest{})
 	if err != nil {
 		b.Fatal(err)
@@ -227,7 +230,8 @@ func BenchmarkSendAudioInput(b *testing.B) {
 // write of the same message.
 func BenchmarkSendAudioInputFloor(b *testing.B) {
 	srv := sinkServer(b)
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	c, _, err := websocket.Dial(ctx, srv.URL, nil)
 	if err != nil {
 		b.Fatal(err)

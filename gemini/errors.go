@@ -22,6 +22,7 @@ type RequestError struct {
 	Problem string
 }
 
+// Error returns "gemini: FIELD: PROBLEM".
 func (e *RequestError) Error() string {
 	return "gemini: " + e.Field + ": " + e.Problem
 }
@@ -49,6 +50,7 @@ type ConfigError struct {
 	Problem string
 }
 
+// Error describes the problem and what to set.
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	b.WriteString("gemini: ")
@@ -91,6 +93,7 @@ type CloseError struct {
 	Err error
 }
 
+// Error returns the status code and the server's reason.
 func (e *CloseError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "gemini: connection closed with status %d", int(e.Code))
@@ -103,6 +106,7 @@ func (e *CloseError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the transport error of an abnormal closure, or nil.
 func (e *CloseError) Unwrap() error { return e.Err }
 
 // Retryable reports whether reconnecting (with a resumption handle when
@@ -175,6 +179,7 @@ type APIError struct {
 	Message string
 }
 
+// Error returns the code, status and message.
 func (e *APIError) Error() string {
 	return fmt.Sprintf("gemini: server error %d %s: %s", e.Code, e.Status, e.Message)
 }
@@ -196,6 +201,7 @@ type DialError struct {
 	Err        error
 }
 
+// Error returns the HTTP status, if any, and the dial error.
 func (e *DialError) Error() string {
 	if e.StatusCode != 0 {
 		return fmt.Sprintf("gemini: dial: HTTP status %d: %v", e.StatusCode, e.Err)
@@ -203,6 +209,7 @@ func (e *DialError) Error() string {
 	return fmt.Sprintf("gemini: dial: %v", e.Err)
 }
 
+// Unwrap returns the dial error.
 func (e *DialError) Unwrap() error { return e.Err }
 
 // Retryable reports whether dialling again may succeed: no response at
@@ -221,6 +228,7 @@ type ProtocolError struct {
 	Err     error
 }
 
+// Error returns the problem and its cause.
 func (e *ProtocolError) Error() string {
 	if e.Err != nil {
 		return "gemini: protocol: " + e.Problem + ": " + e.Err.Error()
@@ -228,6 +236,7 @@ func (e *ProtocolError) Error() string {
 	return "gemini: protocol: " + e.Problem
 }
 
+// Unwrap returns the cause, for example a JSON syntax error.
 func (e *ProtocolError) Unwrap() error { return e.Err }
 
 // Retryable reports false.
