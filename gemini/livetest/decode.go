@@ -2,6 +2,7 @@ package livetest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,16 +67,109 @@ func (w *wireRealtimeInput) typed() *RealtimeInput {
 	}
 }
 
-// errInvalidJSON prefixes every decoding error, as the real server's
+// invalidJSON prefixes every decoding error, as the real server's
 // close reasons do.
 const invalidJSON = "Invalid JSON payload received."
 
 // decodeClientMessage decodes one client frame leniently, as the real
-// server does: top-level and nested keys in camelCase or snake_case, int64
+// server does: top-level and nested keys in camelCase or snake_case (and,
+// as encoding/json matches them, in any letter case), int64
 // values as numbers or strings, base64 in the standard or URL-safe
 // alphabet with or without padding. An error describes what was wrong
 // and is meant to be sent as a close reason.
 func decodeClientMessage(data []byte) (ClientMessage, error) {
+	if blob, ok := decodeAudioFrame(data); ok {
+		return ClientMessage{Raw: data, RealtimeInput: &RealtimeInput{Audio: blob}}, nil
+	}
+	if msg, ok := decodeCanonical(data); ok {
+		return msg, nil
+	}
+	return decodeGeneral(data)
+}
+
+// wireClientMessage is a client message in the canonical form.
+type wireClientMessage struct {
+	Setup         *genai.LiveClientSetup         `json:"setup"`
+	ClientContent *genai.LiveClientContent       `json:"clientContent"`
+	RealtimeInput *wireRealtimeInput             `json:"realtimeInput"`
+	ToolResponse  *genai.LiveClientToolResponse  `json:"toolResponse"`
+	ContextUpdate *genai.LiveClientContextUpdate `json:"contextUpdate"`
+}
+
+// decodeCanonical decodes, in one pass, a frame in the canonical form the
+// Go and JS SDKs send (camelCase, standard base64, int64 as strings, no
+// unknown field). It reports false for anything else, which
+// decodeGeneral then handles or rejects.
+func decodeCanonical(data []byte) (ClientMessage, bool) {
+	var w wireClientMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return ClientMessage{}, false
+	}
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
+		return ClientMessage{}, false
+	}
+	msg := ClientMessage{
+		Setup:         w.Setup,
+		ClientContent: w.ClientContent,
+		ToolResponse:  w.ToolResponse,
+		ContextUpdate: w.ContextUpdate,
+		Raw:           data,
+	}
+	if w.RealtimeInput != nil {
+		msg.RealtimeInput = w.RealtimeInput.typed()
+	}
+	set := 0
+	for _, ok := range []bool{w.Setup != nil, w.ClientContent != nil, w.RealtimeInput != nil, w.ToolResponse != nil, w.ContextUpdate != nil} {
+		if ok {
+			set++
+		}
+	}
+	return msg, set == 1
+}
+
+// Audio frames are most of the traffic; decodeAudioFrame reads the exact
+// form the SDKs write them in without a JSON scan.
+const (
+	audioFramePrefix = `{"realtimeInput":{"audio":{"data":"`
+	audioFrameMiddle = `","mimeType":"`
+	audioFrameSuffix = `"}}}`
+)
+
+// decodeAudioFrame decodes {"realtimeInput":{"audio":{"data":"B64","mimeType":"MIME"}}}
+// written exactly so (standard padded base64, a MIME type of printable
+// ASCII without escapes, no whitespace). It reports false for anything
+// else.
+func decodeAudioFrame(data []byte) (*genai.Blob, bool) {
+	rest, ok := bytes.CutPrefix(data, []byte(audioFramePrefix))
+	if !ok {
+		return nil, false
+	}
+	b64, rest, ok := bytes.Cut(rest, []byte(audioFrameMiddle))
+	if !ok {
+		return nil, false
+	}
+	mimeType, ok := bytes.CutSuffix(rest, []byte(audioFrameSuffix))
+	if !ok || bytes.ContainsAny(b64, "\r\n") {
+		return nil, false
+	}
+	for _, c := range mimeType {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	pcm := make([]byte, base64.StdEncoding.DecodedLen(len(b64)))
+	n, err := base64.StdEncoding.Decode(pcm, b64)
+	if err != nil {
+		return nil, false
+	}
+	return &genai.Blob{Data: pcm[:n], MIMEType: string(mimeType)}, true
+}
+
+// decodeGeneral decodes any frame the real server accepts, or says why it
+// does not.
+func decodeGeneral(data []byte) (ClientMessage, error) {
 	msg := ClientMessage{Raw: data}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
@@ -92,10 +186,8 @@ func decodeClientMessage(data []byte) (ClientMessage, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		name := camelCase(k)
-		switch name {
-		case "setup", "clientContent", "realtimeInput", "toolResponse", "contextUpdate":
-		default:
+		name := topLevelName(k)
+		if name == "" {
 			return msg, fmt.Errorf("%s Unknown name %q: Cannot find field.", invalidJSON, k)
 		}
 		if field != "" && field != name {
@@ -132,6 +224,19 @@ func decodeClientMessage(data []byte) (ClientMessage, error) {
 		return ClientMessage{Raw: data}, fmt.Errorf("%s %s: %s", invalidJSON, field, describeJSONError(err))
 	}
 	return msg, nil
+}
+
+// topLevelName returns the canonical name of a top-level key, or "" if it
+// names no client message. Like encoding/json, and so like the canonical
+// path, it ignores case.
+func topLevelName(key string) string {
+	key = camelCase(key)
+	for _, name := range []string{"setup", "clientContent", "realtimeInput", "toolResponse", "contextUpdate"} {
+		if strings.EqualFold(key, name) {
+			return name
+		}
+	}
+	return ""
 }
 
 // decodeLenient decodes data into v. It first tries the canonical form

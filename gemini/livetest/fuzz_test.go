@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -37,6 +38,8 @@ func FuzzDecodeClientMessage(f *testing.F) {
 		`{"setup":{"tools":[{"function_declarations":[{"parameters":{"properties":{"x_y":{"type":"STRING"}}}}]}]}}`,
 		`{"realtimeInput":{"activityStart":{},"activityEnd":{}}}`,
 		`{"contextUpdate":{"systemInstruction":{"parts":[{"text":"x"}]}}}`,
+		`{"realtimeInput":{"audio":{"data":"AAAA","mimeType":"audio/pcm;rate=16000"}}}`,
+		`{"realtimeInput":{"audio":{"data":"AA\nAA","mimeType":"audio/pcm"}}}`,
 		`{"setup":null}`, `{}`, `[]`, `null`, `{"a":1}`, `{"setup":{},"setup":{}}`,
 	} {
 		f.Add([]byte(s))
@@ -52,6 +55,14 @@ func FuzzDecodeClientMessage(f *testing.F) {
 				t.Errorf("bad close reason %q", reason)
 			}
 			return
+		}
+		// The fast paths agree with the general decoder.
+		general, gerr := decodeGeneral(data)
+		if gerr != nil {
+			t.Fatalf("fast path accepted what the general decoder rejects (%v)", gerr)
+		}
+		if !reflect.DeepEqual(general, msg) {
+			t.Errorf("fast path decoded\n%+v\ngeneral decoder\n%+v", msg, general)
 		}
 		set := 0
 		for _, ok := range []bool{msg.Setup != nil, msg.ClientContent != nil, msg.RealtimeInput != nil, msg.ToolResponse != nil, msg.ContextUpdate != nil} {

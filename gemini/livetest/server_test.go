@@ -1,6 +1,7 @@
 package livetest_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -288,5 +289,44 @@ func TestScriptedReplyAddsTurnComplete(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("frames (-want +got):\n%s", diff)
+	}
+}
+
+// BenchmarkTextTurn measures one echo turn end to end over a local
+// connection: clientContent in, text chunks, generationComplete and
+// turnComplete out.
+func BenchmarkTextTurn(b *testing.B) {
+	srv := livetest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	conn, _, err := websocket.Dial(ctx, srv.URL+geminiPath+"?key=k", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.CloseNow()
+	write := func(s string) {
+		if err := conn.Write(ctx, websocket.MessageText, []byte(s)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	readUntilTurnComplete := func() {
+		for {
+			_, data, err := conn.Read(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if strings.Contains(string(data), `"turnComplete":true`) {
+				return
+			}
+		}
+	}
+	write(`{"setup":{"model":"` + geminiModel + `","generationConfig":{"responseModalities":["TEXT"]}}}`)
+	if _, _, err := conn.Read(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		write(`{"clientContent":{"turns":[{"role":"user","parts":[{"text":"hello there"}]}],"turnComplete":true}}`)
+		readUntilTurnComplete()
 	}
 }
