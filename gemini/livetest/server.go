@@ -68,8 +68,9 @@ func NewServer(opts ...Option) *Server {
 }
 
 // Close stops the server: it stops listening, closes every open session
-// with 1001 (going away), and waits until every goroutine it started has
-// returned. Close is idempotent.
+// with 1001 (going away), disconnecting clients that do not answer the
+// close frame within 250 ms, and waits until every goroutine it started
+// has returned. Close is idempotent.
 func (s *Server) Close() {
 	s.mu.Lock()
 	if s.closed {

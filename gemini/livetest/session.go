@@ -272,10 +272,14 @@ func (s *Session) closeWith(code websocket.StatusCode, reason string) bool {
 	return true
 }
 
+// closeGrace bounds the closing handshake of Server.Close: a client that
+// does not answer the close frame in time is disconnected.
+const closeGrace = 250 * time.Millisecond
+
 // shutdown closes the session for Server.Close, bounding the handshake.
 func (s *Session) shutdown() {
 	if s.raw != nil {
-		_ = s.raw.SetDeadline(time.Now().Add(time.Second))
+		_ = s.raw.SetDeadline(time.Now().Add(closeGrace))
 	}
 	if !s.closeWith(websocket.StatusGoingAway, "server closed") {
 		_ = s.conn.CloseNow()
