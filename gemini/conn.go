@@ -35,6 +35,7 @@ type Conn struct {
 	// Reader state, owned by the single goroutine calling Receive.
 	pending *flow.Response // setupComplete, handed out by the first Receive
 	readBuf bytes.Buffer
+	abort   func() // closes the socket at once; made once, not per read
 
 	writeBufs sync.Pool // *[]byte encode buffers
 
@@ -55,6 +56,7 @@ func newConn(ws *websocket.Conn, m *Model) *Conn {
 		family:      m.family,
 		mediaChunks: m.mediaChunks,
 		logger:      m.logger,
+		abort:       func() { ws.CloseNow() },
 	}
 }
 
@@ -85,7 +87,22 @@ func (c *Conn) receive(ctx context.Context) (*flow.Response, error) {
 	if err := c.ended(); err != nil {
 		return nil, err
 	}
-	_, r, err := c.ws.Reader(ctx)
+	// The WebSocket library watches the context of every frame read it
+	// does (several per message); one watch per message is enough, and
+	// ending ctx closes the connection all the same.
+	if ctx.Done() != nil {
+		if ctx.Err() != nil {
+			c.ws.CloseNow()
+			return nil, c.readFailed(ctx, ctx.Err())
+		}
+		stop := context.AfterFunc(ctx, c.abort)
+		defer func() {
+			if !stop() {
+				c.closing.Store(true) // ctx ended as the message arrived
+			}
+		}()
+	}
+	_, r, err := c.ws.Reader(context.Background())
 	if err == nil {
 		c.readBuf.Reset()
 		_, err = c.readBuf.ReadFrom(r)
