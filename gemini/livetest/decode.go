@@ -14,7 +14,8 @@ import (
 
 // ClientMessage is one message a client sent, decoded. Exactly one of
 // Setup, ClientContent, RealtimeInput, ToolResponse and ContextUpdate is
-// set, except in replay mode, where a frame that does not decode has only
+// set, except for a frame that did not decode (the server closed the
+// connection because of it, or it arrived in replay mode), which has only
 // Raw.
 type ClientMessage struct {
 	Setup         *genai.LiveClientSetup

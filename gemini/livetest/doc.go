@@ -5,12 +5,20 @@
 //
 //	srv := livetest.NewServer()
 //	defer srv.Close()
+//	srv.Reply(livetest.Text("Hello"), livetest.Text(" there"))
+//
 //	client, _ := genai.NewClient(ctx, &genai.ClientConfig{
 //		APIKey:      "any-key",
 //		HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL},
 //	})
-//	srv.Reply(livetest.Text("Hello"), livetest.Text(" there"))
-//	session, _ := client.Live.Connect(ctx, "gemini-live-2.5-flash-preview", cfg)
+//	session, _ := client.Live.Connect(ctx, "gemini-live-2.5-flash-preview", &genai.LiveConnectConfig{
+//		ResponseModalities: []genai.Modality{genai.ModalityText},
+//	})
+//	// The next user turn is answered "Hello", " there", then
+//	// generationComplete and turnComplete.
+//
+//	sess, _ := srv.WaitSession(ctx, 0)
+//	sess.Send(ctx, livetest.GoAway(10*time.Second)) // inject at any time
 //
 // # Wire behaviour
 //
@@ -19,7 +27,8 @@
 // (.../ws/google.ai.generativelanguage.{v1beta|v1alpha}.GenerativeService.BidiGenerateContent
 // and BidiGenerateContentConstrained) and the Vertex AI path
 // (.../ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent),
-// matched by suffix; other paths get 404. Each Session knows its backend
+// matched by suffix; other paths get 404. The ephemeral-token method
+// accepts any non-empty token. Each Session knows its backend
 // from the path and behaves like it (session ids, usage field names, audio
 // mimeType). Authentication, setup validation and per-message rules close
 // the connection with the real status codes and reasons (1007 for a bad
@@ -48,10 +57,16 @@
 // content while the model is answering interrupts it: the client gets
 // interrupted, toolCallCancellation for pending calls, and turnComplete.
 //
-// With sessionResumption in setup the server sends
-// sessionResumptionUpdate messages, and a setup carrying one of its
-// handles resumes that conversation (Session.ResumedFrom,
-// Session.Conversation).
+// With sessionResumption in setup the server sends a
+// sessionResumptionUpdate after setupComplete and after every
+// turnComplete (not resumable, with no handle, while tool calls are
+// outstanding; with transparent resumption, on Vertex AI only, carrying
+// lastConsumedClientMessageIndex: the number of client messages the model
+// has consumed, setup being message 0). A setup carrying one of the
+// server's handles resumes that conversation (Session.ResumedFrom,
+// Session.Conversation); resuming while the connection that issued the
+// handle is still open fails with 1011 after a second, as on the real
+// service.
 //
 // # Recordings
 //

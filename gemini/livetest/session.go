@@ -57,6 +57,7 @@ type CloseStatus struct {
 	Reason string
 }
 
+// String formats the status as code and quoted reason.
 func (c CloseStatus) String() string {
 	return fmt.Sprintf("%d %q", int(c.Code), c.Reason)
 }
@@ -111,8 +112,9 @@ func (s *Session) ResumedFrom() string {
 	return s.resumedFrom
 }
 
-// Messages returns every message the client sent so far, in order,
-// starting with setup.
+// Messages returns every message the client sent so far, in order
+// (normally starting with setup), including a frame that failed to
+// decode, which has only Raw set.
 func (s *Session) Messages() []ClientMessage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
