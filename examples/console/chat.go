@@ -26,12 +26,21 @@ type options struct {
 	sessionID string
 	simulator bool              // use the simulator even with credentials
 	responder simulator.Options // tunes the simulator (tests make it fast)
+	audioFile string            // a WAV file streamed as microphone input first
+	realtime  bool              // stream audioFile at its own pace (tests do not)
 }
 
 // chat runs one live conversation: lines of stdin in, the agent's replies
 // out.
 func chat(ctx context.Context, opts options, stdin io.Reader, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	var audio []byte
+	if opts.audioFile != "" {
+		var err error
+		if audio, err = loadAudio(opts.audioFile); err != nil {
+			return err
+		}
+	}
 	backend, err := simulator.Open(ctx, simulator.Config{
 		Model:     opts.model,
 		Force:     opts.simulator,
@@ -84,11 +93,21 @@ func chat(ctx context.Context, opts options, stdin io.Reader, stdout, stderr io.
 	turnEnded := make(chan struct{}, 1)
 	runEnded := make(chan struct{})
 	readErr := make(chan error, 1)
-	go func() { readErr <- readLines(stdin, q, turnEnded, runEnded) }()
+	go func() {
+		if audio != nil {
+			streamAudio(ctx, audio, opts.realtime, q, turnEnded, runEnded, stderr)
+		}
+		readErr <- readLines(stdin, q, turnEnded, runEnded)
+	}()
 
 	p := &printer{out: stdout, errOut: stderr, agent: assistant.Name()}
 	var runErr error
-	for ev, err := range r.RunLive(ctx, opts.userID, s.ID, q, runConfigFor(opts.model)) {
+	cfg := runConfigFor(opts.model)
+	if audio != nil {
+		// Show what the model heard.
+		cfg.InputAudioTranscription = &genai.AudioTranscriptionConfig{}
+	}
+	for ev, err := range r.RunLive(ctx, opts.userID, s.ID, q, cfg) {
 		if err != nil {
 			runErr = err
 			break

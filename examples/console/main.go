@@ -4,7 +4,12 @@
 //
 // Usage:
 //
-//	go run ./examples/console [-model NAME] [-user ID] [-session ID] [-simulator]
+//	go run ./examples/console [-model NAME] [-user ID] [-session ID] [-simulator] [-audio FILE.wav]
+//
+// -audio streams a WAV file (any rate, channels and PCM or float format;
+// converted to 16 kHz mono) to the agent in real time as microphone input,
+// followed by a second of silence, prints what the model heard and its
+// reply, then reads typed lines as usual.
 //
 // Credentials come from the environment, as for the genai SDK:
 // GOOGLE_API_KEY (or GEMINI_API_KEY) for the Gemini API, or
@@ -68,6 +73,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&opts.userID, "user", "user", "user id")
 	fs.StringVar(&opts.sessionID, "session", "", "session id; empty starts a new session")
 	fs.BoolVar(&opts.simulator, "simulator", false, "use the local Live simulator even when credentials are set")
+	fs.StringVar(&opts.audioFile, "audio", "", "stream this WAV file to the agent in real time as 16 kHz microphone input, before reading typed lines")
+	opts.realtime = true
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}

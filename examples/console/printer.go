@@ -26,6 +26,11 @@ func (p *printer) print(ev *event.Event) (turnEnded bool) {
 		fmt.Fprintf(p.errOut, "error: %s: %s\n", ev.ErrorCode, ev.ErrorMessage)
 		return true
 	}
+	if tr := ev.InputTranscription; tr != nil && tr.Finished && tr.Text != "" {
+		// What the model heard of the -audio file.
+		p.endLine()
+		fmt.Fprintf(p.out, "you (audio): %s\n", tr.Text)
+	}
 	if ev.Author != event.AuthorUser { // the terminal already shows what the user typed
 		p.text(ev)
 		for _, call := range ev.FunctionCalls() {
