@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"runtime"
 	"sync"
@@ -206,6 +207,7 @@ func newParams(t *testing.T) (flow.Params, *fakeModel) {
 		InvocationID: "e-test",
 		Branch:       "assistant",
 		Queue:        q,
+		Logger:       slog.New(slog.DiscardHandler),
 	}, m
 }
 
