@@ -100,7 +100,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 			},
 		},
 		{
-			name: "audio does not end a text segment",
+			name:   "audio does not end a text segment",
 			script: []*flow.Response{modelText("A"), modelAudio(1, 2), modelText("B"), turnComplete},
 			want: []string{
 				`assistant partial role=model text "A"`,
@@ -125,7 +125,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 			},
 		},
 		{
-			name: "a finished fragment alone is one finished transcription",
+			name:   "a finished fragment alone is one finished transcription",
 			script: []*flow.Response{inputTranscript("Hello", true)},
 			want: []string{
 				`user partial input "Hello"`,

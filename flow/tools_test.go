@@ -295,7 +295,9 @@ func TestRunTurnCompleteBeforeToolResponse(t *testing.T) {
 func TestRunMarksLongRunningCalls(t *testing.T) {
 	p, m := newParams(t)
 	approve := mustFunctionConfig(t, tool.FunctionConfig{Name: "request_approval", LongRunning: true},
-		func(tool.Context, map[string]any) (map[string]any, error) { return map[string]any{"status": "pending"}, nil })
+		func(tool.Context, map[string]any) (map[string]any, error) {
+			return map[string]any{"status": "pending"}, nil
+		})
 	quick := mustFunction(t, "quick", func(tool.Context, map[string]any) (map[string]any, error) { return nil, nil })
 	p.Tools = []tool.Tool{approve, quick}
 	m.conn.reply(toolCall(
