@@ -133,7 +133,10 @@ function onPlayerStatus(st) {
   const el = $("playback");
   el.dataset.buffered = st.buffered;
   el.dataset.played = st.played;
-  if (st.cleared) el.dataset.cleared = Number(el.dataset.cleared) + 1;
+  if (st.cleared) {
+    el.dataset.cleared = Number(el.dataset.cleared) + 1;
+    el.dataset.bufferedAfterClear = st.buffered;
+  }
   el.textContent = `${(st.buffered / 24000).toFixed(1)} s`;
 }
 

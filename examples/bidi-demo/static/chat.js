@@ -11,6 +11,12 @@ export class Chat {
     this.inputTranscript = null; // the user transcription being streamed
     this.outputTranscript = null; // the agent transcription being streamed
     this.typing = null; // the "agent is about to answer" placeholder
+    // The bubbles of the agent's latest answer, which an interruption
+    // marks even after they finished streaming: the server may flush the
+    // transcription, or complete the turn, before it reports that the user
+    // cut the playback short.
+    this.answer = [];
+    this.answerOpen = false;
   }
 
   // user shows text the user typed.
@@ -82,6 +88,7 @@ export class Chat {
       this.dropTyping();
       this.outputTranscript = bubble("agent", "", { transcription: true, label: "Agent (voice)" });
       this.append(this.outputTranscript);
+      this.addToAnswer(this.outputTranscript);
     }
     streamInto(this.outputTranscript, text, t.finished);
     if (t.finished) this.outputTranscript = null;
@@ -101,6 +108,7 @@ export class Chat {
         if (!this.agentText) {
           this.agentText = bubble("agent", "");
           this.append(this.agentText);
+          this.addToAnswer(this.agentText);
         }
         // A partial event carries a new chunk; the final one carries the
         // merged text of the whole segment, which replaces the chunks.
@@ -113,12 +121,12 @@ export class Chat {
 
   onInterrupted() {
     this.dropTyping();
-    for (const el of [this.agentText, this.outputTranscript]) {
-      if (el) {
-        setTyping(el, false);
-        el.classList.add("interrupted");
-      }
+    for (const el of this.answer) {
+      setTyping(el, false);
+      el.classList.add("interrupted");
     }
+    this.answer = [];
+    this.answerOpen = false;
     this.agentText = null;
     this.outputTranscript = null;
   }
@@ -128,6 +136,17 @@ export class Chat {
     this.finishAgentText();
     if (this.outputTranscript) setTyping(this.outputTranscript, false);
     this.outputTranscript = null;
+    this.answerOpen = false; // its playback may still be interrupted
+  }
+
+  // addToAnswer records a bubble of the agent's current answer; the first
+  // bubble after a turn boundary starts a new answer.
+  addToAnswer(el) {
+    if (!this.answerOpen) {
+      this.answer = [];
+      this.answerOpen = true;
+    }
+    this.answer.push(el);
   }
 
   finishAgentText() {

@@ -69,7 +69,9 @@ func Open(ctx context.Context, cfg Config) (*Backend, error) {
 	}
 	srv := livetest.NewServer(
 		livetest.WithResponder(NewResponder(cfg.Responder)),
-		livetest.WithLogger(logger.With("component", "simulator")),
+		// The fake server reports every connection at INFO; in an example
+		// that is noise, so it goes to DEBUG.
+		livetest.WithLogger(slog.New(quieter{logger.Handler()}).With("component", "simulator")),
 	)
 	m, err := gemini.NewModel(ctx, cfg.Model, &gemini.Config{
 		Backend: genai.BackendGeminiAPI,
@@ -90,4 +92,26 @@ func (b *Backend) Close() {
 	if b.server != nil {
 		b.server.Close()
 	}
+}
+
+// quieter passes records to h, demoting INFO to DEBUG.
+type quieter struct{ h slog.Handler }
+
+func (q quieter) Enabled(ctx context.Context, l slog.Level) bool {
+	return q.h.Enabled(ctx, q.level(l))
+}
+
+func (q quieter) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = q.level(r.Level)
+	return q.h.Handle(ctx, r)
+}
+
+func (q quieter) WithAttrs(as []slog.Attr) slog.Handler { return quieter{q.h.WithAttrs(as)} }
+func (q quieter) WithGroup(name string) slog.Handler    { return quieter{q.h.WithGroup(name)} }
+
+func (quieter) level(l slog.Level) slog.Level {
+	if l == slog.LevelInfo {
+		return slog.LevelDebug
+	}
+	return l
 }

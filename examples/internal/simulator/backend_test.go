@@ -1,7 +1,9 @@
 package simulator
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -87,5 +89,30 @@ func TestOpenReportsBrokenCredentials(t *testing.T) {
 	if err == nil {
 		b.Close()
 		t.Fatalf("Open succeeded (simulated %v) with unusable Vertex AI credentials; want their error", b.Simulated)
+	}
+}
+
+func TestSimulatorConnectionsAreLoggedAtDebugOnly(t *testing.T) {
+	checkGoroutines(t)
+	clearCredentials(t)
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
+		var logs bytes.Buffer
+		logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: level}))
+		b, err := Open(context.Background(), Config{Model: "m", Force: true, Logger: logger, Responder: fast})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		conn, err := b.Model.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Close()
+		b.Close()
+		cancel()
+		got := strings.Contains(logs.String(), "livetest: connection")
+		if want := level == slog.LevelDebug; got != want {
+			t.Errorf("at level %v: connection logged %v, want %v\n%s", level, got, want, logs.String())
+		}
 	}
 }
