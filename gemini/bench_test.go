@@ -84,6 +84,31 @@ func BenchmarkDecodeTranscriptionFrameFloor(b *testing.B) {
 	}
 }
 
+// turnCompleteFrame is the last frame of a turn: turnComplete with usage.
+// It takes the general decoder.
+var turnCompleteFrame = []byte(`{"serverContent":{"turnComplete":true},"usageMetadata":{"promptTokenCount":515,` +
+	`"responseTokenCount":31,"totalTokenCount":546,"promptTokensDetails":[{"modality":"TEXT","tokenCount":515}],` +
+	`"responseTokensDetails":[{"modality":"AUDIO","tokenCount":31}]}}`)
+
+func BenchmarkDecodeTurnCompleteFrame(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeServerMessage(turnCompleteFrame); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeTurnCompleteFrameFloor(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var m genai.LiveServerMessage
+		if err := json.Unmarshal(turnCompleteFrame, &m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkEncodeAudioInput(b *testing.B) {
 	in := &flow.RealtimeInput{Audio: &genai.Blob{Data: pcm(audioInBytes), MIMEType: "audio/pcm;rate=16000"}}
 	var buf []byte
