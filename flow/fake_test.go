@@ -193,7 +193,7 @@ func (e *backendError) Quota() bool     { return false }
 
 // newParams returns the Params of a run of agent "assistant" on a new
 // fake connection with a new claimed queue.
-func newParams(t *testing.T) (flow.Params, *fakeModel) {
+func newParams(t testing.TB) (flow.Params, *fakeModel) {
 	t.Helper()
 	q := livequeue.New()
 	if err := q.Claim(); err != nil {

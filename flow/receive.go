@@ -24,14 +24,13 @@ type retryable interface {
 // closed, consumer gone), ctx's error when ctx ended, and otherwise the
 // error that ended the run.
 func (r *liveRun) receiveLoop(ctx context.Context) error {
-	// Not cancelled with ctx: closing the connection (which the run does
-	// as soon as ctx ends) unblocks Receive after a clean close handshake,
-	// where a cancelled read would drop the connection without one.
-	recvCtx := context.WithoutCancel(ctx)
 	for {
-		resp, err := r.conn.Receive(recvCtx)
+		resp, err := r.conn.Receive(r.wireCtx)
 		if err != nil {
 			return r.receiveFailed(ctx, err)
+		}
+		if resp == nil {
+			continue
 		}
 		if err := r.handle(resp); err != nil {
 			if errors.Is(err, errRunOver) {

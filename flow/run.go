@@ -166,7 +166,13 @@ type liveRun struct {
 	funcs map[string]tool.FunctionTool
 
 	// Set by serve.
-	conn     Conn
+	conn Conn
+	// wireCtx is the context of every send and receive on conn: the
+	// caller's, without its cancellation. When the run ends the connection
+	// is closed, which unblocks them after a clean close handshake; an
+	// operation whose context is cancelled would drop the connection
+	// without one instead.
+	wireCtx  context.Context
 	out      *outbox
 	tools    *toolRunner
 	recvDone chan struct{} // closed when the receive loop has returned
@@ -230,6 +236,7 @@ func prepare(p Params) (*liveRun, *ConnectRequest, error) {
 func (r *liveRun) serve(ctx context.Context, conn Conn, yield func(*event.Event, error) bool) {
 	runCtx, cancel := context.WithCancel(ctx)
 	r.conn = conn
+	r.wireCtx = context.WithoutCancel(ctx)
 	r.out = newOutbox(runCtx.Done())
 	r.tools = newToolRunner(runCtx, r)
 	r.stamp.sessionID = conn.SessionID()

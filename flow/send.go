@@ -60,7 +60,7 @@ func (r *liveRun) send(ctx context.Context, req livequeue.Request) bool {
 		return false
 	}
 	if req.AudioStreamEnd {
-		err := r.conn.SendRealtime(ctx, &RealtimeInput{AudioStreamEnd: true})
+		err := r.conn.SendRealtime(r.wireCtx, &RealtimeInput{AudioStreamEnd: true})
 		if err != nil && !r.sendFailed(ctx, "audio stream end", err) {
 			return false
 		}
@@ -85,7 +85,7 @@ func (r *liveRun) sendContent(ctx context.Context, c *genai.Content) bool {
 			return false
 		}
 	}
-	err := r.conn.SendContent(ctx, &genai.LiveClientContent{Turns: []*genai.Content{turn}, TurnComplete: true})
+	err := r.conn.SendContent(r.wireCtx, &genai.LiveClientContent{Turns: []*genai.Content{turn}, TurnComplete: true})
 	if err != nil {
 		return r.sendFailed(ctx, "content", err)
 	}
@@ -103,7 +103,7 @@ func (r *liveRun) sendBlob(ctx context.Context, b *genai.Blob) bool {
 	default:
 		return r.reject(fmt.Sprintf("flow: blob of MIME type %q not sent: realtime input takes audio/*, image/* or video/*", b.MIMEType))
 	}
-	if err := r.conn.SendRealtime(ctx, &in); err != nil {
+	if err := r.conn.SendRealtime(r.wireCtx, &in); err != nil {
 		return r.sendFailed(ctx, b.MIMEType+" blob", err)
 	}
 	return true
@@ -116,7 +116,7 @@ func (r *liveRun) sendActivity(ctx context.Context, in *RealtimeInput, what stri
 		return r.reject(fmt.Sprintf("flow: %s signal not sent: activity signals need "+
 			"RealtimeInputConfig.AutomaticActivityDetection.Disabled set to true (automatic activity detection is on)", what))
 	}
-	if err := r.conn.SendRealtime(ctx, in); err != nil {
+	if err := r.conn.SendRealtime(r.wireCtx, in); err != nil {
 		return r.sendFailed(ctx, what, err)
 	}
 	return true

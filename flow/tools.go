@@ -112,7 +112,7 @@ func (t *toolRunner) call(ctx context.Context, c *genai.FunctionCall) {
 	if !t.r.out.put(ev) {
 		return
 	}
-	err := t.r.conn.SendToolResponse(t.ctx, &genai.LiveClientToolResponse{FunctionResponses: []*genai.FunctionResponse{fr}})
+	err := t.r.conn.SendToolResponse(t.r.wireCtx, &genai.LiveClientToolResponse{FunctionResponses: []*genai.FunctionResponse{fr}})
 	if err != nil {
 		t.r.sendFailed(t.ctx, fmt.Sprintf("tool response for call %q of %q", c.ID, c.Name), err)
 	}
