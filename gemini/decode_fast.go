@@ -20,13 +20,14 @@ import (
 // base64 that is not standard and padded, malformed JSON), and the caller
 // falls back to decodeGeneral, so the two always agree.
 func decodeFast(data []byte) (*flow.Response, bool) {
-	s := scanner{data: data, block: new(frameBlock)}
+	s := scanner{data: data}
 	if !s.consume('{') {
 		return nil, false
 	}
 	if k, ok := s.key(); !ok || string(k) != "serverContent" {
 		return nil, false
 	}
+	s.block = new(frameBlock)
 	sc, ok := s.serverContent()
 	if !ok || !s.consume('}') {
 		return nil, false
