@@ -164,19 +164,6 @@ func (c *fakeConn) isClosed() bool {
 	}
 }
 
-// next returns the next message the flow sent, failing the test if none
-// comes.
-func (c *fakeConn) next(t *testing.T) clientMessage {
-	t.Helper()
-	select {
-	case m := <-c.sent:
-		return m
-	case <-time.After(10 * time.Second):
-		t.Fatal("the flow sent nothing")
-		return clientMessage{}
-	}
-}
-
 // errServerClosed stands for a backend error that ends the connection.
 var errServerClosed = &backendError{msg: "fake: server closed the connection", retryable: true}
 
