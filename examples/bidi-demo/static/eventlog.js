@@ -1,9 +1,11 @@
 // eventlog.js: the event console. Every frame that goes up (↑) or comes down
 // (↓) gets a one-line summary; clicking an entry expands its JSON, with audio
-// data elided. Audio frames are logged only while "Show audio" is checked,
-// since there are ten or more of them a second.
+// data elided. Audio frames, ten or more a second, are shown only while
+// "Show audio" is checked, and only the latest MAX_AUDIO_ENTRIES are kept,
+// so they never push the other entries out.
 
 const MAX_ENTRIES = 1000;
+const MAX_AUDIO_ENTRIES = 300;
 const PREVIEW = 80;
 
 // summarize returns a one-line description of a server event (an ADK event in
@@ -100,23 +102,21 @@ export class EventLog {
   constructor(container, showAudioCheckbox) {
     this.container = container;
     this.showAudio = showAudioCheckbox;
-  }
-
-  get audioVisible() {
-    return this.showAudio.checked;
+    this.audioEntries = 0;
+    const sync = () => container.classList.toggle("hide-audio", !showAudioCheckbox.checked);
+    showAudioCheckbox.addEventListener("change", sync);
+    sync();
   }
 
   // upstream logs a frame the page sent.
   upstream(summary, data, { author = "user", audio = false } = {}) {
-    if (audio && !this.audioVisible) return;
-    this.add("upstream", "↑", summary, data, author);
+    this.add("upstream", "↑", summary, data, author, audio);
   }
 
   // downstream logs an event the server sent.
   downstream(ev) {
-    if (isAudioEvent(ev) && !this.audioVisible) return;
     const kind = ev.errorCode || ev.errorMessage ? "error" : "downstream";
-    this.add(kind, "↓", summarize(ev), elideAudio(ev), ev.author || "server");
+    this.add(kind, "↓", summarize(ev), elideAudio(ev), ev.author || "server", isAudioEvent(ev));
   }
 
   // local logs something that happened on the page (connection changes,
@@ -127,11 +127,12 @@ export class EventLog {
 
   clear() {
     this.container.replaceChildren();
+    this.audioEntries = 0;
   }
 
-  add(kind, arrow, summary, data, author) {
+  add(kind, arrow, summary, data, author, audio = false) {
     const entry = document.createElement("div");
-    entry.className = `entry ${kind}`;
+    entry.className = `entry ${kind}` + (audio ? " audio" : "");
     entry.tabIndex = 0;
 
     const line = document.createElement("div");
@@ -171,8 +172,14 @@ export class EventLog {
 
     const atBottom = this.container.scrollHeight - this.container.scrollTop - this.container.clientHeight < 40;
     this.container.append(entry);
+    if (audio && ++this.audioEntries > MAX_AUDIO_ENTRIES) {
+      this.container.querySelector(".entry.audio").remove();
+      this.audioEntries--;
+    }
     while (this.container.childElementCount > MAX_ENTRIES) {
-      this.container.firstElementChild.remove();
+      const first = this.container.firstElementChild;
+      if (first.classList.contains("audio")) this.audioEntries--;
+      first.remove();
     }
     if (atBottom) this.container.scrollTop = this.container.scrollHeight;
   }

@@ -1,0 +1,226 @@
+// browser.mjs: drives the bidi-demo page in real headless Chromium, as a
+// user would: type a message, talk through a fake microphone fed from a
+// WAV file, talk over the reply, change settings. It checks what the user
+// sees and hears (the playback worklet's counters), and takes a screenshot.
+//
+//   BIDI_DEMO_URL=http://127.0.0.1:8000 BIDI_DEMO_WAV=speech.wav \
+//   BIDI_DEMO_SCREENSHOT=shot.png node browser.mjs
+//
+// The server must run the local simulator with the default (native-audio)
+// model. The WAV should hold a short utterance followed by about three
+// seconds of silence: Chromium loops it, so the second utterance talks over
+// the agent's reply to the first. CHROMIUM_PATH overrides /usr/bin/chromium.
+// Exits non-zero, with a failure screenshot next to BIDI_DEMO_SCREENSHOT,
+// when a check fails.
+
+import { chromium } from "playwright-core";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const url = process.env.BIDI_DEMO_URL;
+const wav = process.env.BIDI_DEMO_WAV;
+const screenshot = process.env.BIDI_DEMO_SCREENSHOT;
+const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const timeout = 30_000;
+
+if (!url || !wav || !screenshot) {
+  console.error("set BIDI_DEMO_URL, BIDI_DEMO_WAV and BIDI_DEMO_SCREENSHOT");
+  process.exit(2);
+}
+
+const profile = mkdtempSync(join(tmpdir(), "bidi-demo-chromium-"));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath,
+  headless: true,
+  viewport: { width: 1280, height: 820 },
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    `--use-file-for-fake-audio-capture=${wav}`,
+  ],
+});
+await context.grantPermissions(["microphone", "camera"], { origin: new URL(url).origin });
+const page = context.pages()[0] || (await context.newPage());
+page.setDefaultTimeout(timeout);
+const pageLog = [];
+page.on("console", (m) => pageLog.push(`${m.type()}: ${m.text()}`));
+page.on("pageerror", (e) => pageLog.push(`page error: ${e.message}`));
+
+let failed = false;
+async function step(name, fn) {
+  if (failed) return;
+  try {
+    await fn();
+    console.log(`ok - ${name}`);
+  } catch (err) {
+    failed = true;
+    console.log(`not ok - ${name}\n  ${String(err.stack || err).split("\n").join("\n  ")}`);
+    await page.screenshot({ path: screenshot.replace(/\.png$/, "") + ".failure.png" }).catch(() => {});
+    console.log("page log:\n  " + pageLog.slice(-40).join("\n  "));
+  }
+}
+
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// summaries returns the one-line summaries of the visible console entries
+// of a kind.
+const summaries = (kind) =>
+  page.$$eval(`#eventLog .entry.${kind} .summary`, (els) =>
+    els.filter((e) => e.offsetParent !== null).map((e) => e.textContent),
+  );
+
+const playback = () =>
+  page.$eval("#playback", (el) => ({
+    played: Number(el.dataset.played),
+    buffered: Number(el.dataset.buffered),
+    cleared: Number(el.dataset.cleared),
+    bufferedAfterClear: Number(el.dataset.bufferedAfterClear ?? -1),
+  }));
+
+await step("the page loads, connects and says it runs on the simulator", async () => {
+  await page.goto(url);
+  await page.waitForSelector('#connectionStatus[data-state="connected"]');
+  await page.waitForSelector("#simulatorBanner:not([hidden])");
+  const model = await page.textContent("#modelName");
+  check(/native-audio.*AUDIO/.test(model), `model label ${JSON.stringify(model)}`);
+  check(await page.isEnabled("#sendButton"), "Send is disabled while connected");
+});
+
+await step("a typed message gets a streamed reply bubble and console entries", async () => {
+  // Record every state of the agent's reply bubble, to see it stream.
+  await page.evaluate(() => {
+    window.__replyStates = new Set();
+    new MutationObserver(() => {
+      const bubbles = document.querySelectorAll("#messages .message.agent .text");
+      const last = bubbles[bubbles.length - 1];
+      if (last) window.__replyStates.add(last.textContent);
+    }).observe(document.getElementById("messages"), { subtree: true, childList: true, characterData: true });
+  });
+  await page.fill("#messageInput", "hello from the browser");
+  await page.press("#messageInput", "Enter");
+  await page.waitForSelector('#messages .message.user:not(.transcription) >> text="hello from the browser"');
+  const reply = page.locator("#messages .message.agent.transcription", { hasText: "You said: “hello from the browser”." });
+  await reply.waitFor();
+  await page.waitForFunction(() => {
+    const b = [...document.querySelectorAll("#messages .message.agent.transcription")].pop();
+    return b && !b.querySelector(".typing") && b.textContent.includes("tool call.");
+  });
+  const states = await page.evaluate(() => window.__replyStates.size);
+  check(states >= 3, `the reply bubble went through ${states} states, want it streamed in several`);
+
+  const up = await summaries("upstream");
+  check(up.some((s) => s === 'Text: "hello from the browser"'), `upstream entries: ${up}`);
+  const down = await summaries("downstream");
+  check(down.filter((s) => s.startsWith("Output transcription:")).length >= 3, `few output transcription entries: ${down}`);
+  check(down.some((s) => s.includes("Turn complete")), `no turn complete entry: ${down}`);
+  check(!down.some((s) => s.startsWith("Audio ")), "audio entries shown while Show audio is off");
+  await page.check("#showAudio");
+  const withAudio = await summaries("downstream");
+  check(withAudio.some((s) => s.startsWith("Audio audio/pcm;rate=24000")), "Show audio does not reveal the reply's audio events");
+  await page.uncheck("#showAudio");
+});
+
+await step("the spoken reply is played", async () => {
+  await page.waitForFunction(() => Number(document.getElementById("playback").dataset.played) > 24000);
+});
+
+await step("a console entry expands to its JSON", async () => {
+  const entry = page.locator("#eventLog .entry.downstream", { hasText: "Turn complete" }).last();
+  await entry.click();
+  const json = await entry.locator("pre").textContent();
+  check(json.includes('"turnComplete": true') && json.includes('"invocationId"'), `expanded JSON: ${json}`);
+  await entry.locator(".entry-line").click();
+  check((await entry.locator("pre").count()) === 0, "a click on the summary does not collapse the entry");
+});
+
+await step("Start Audio streams the microphone; the input is transcribed and answered aloud", async () => {
+  await page.check("#showAudio");
+  const before = await playback();
+  await page.click("#audioButton");
+  await page.waitForSelector('#micState[data-state="on"]');
+  check((await page.textContent("#audioButton")) === "Stop Audio", "the button does not offer to stop the mic");
+  const heard = page.locator("#messages .message.user.transcription", { hasText: /\d+\.\d s of audio\]/ });
+  await heard.first().waitFor();
+  await page.locator("#messages .message.agent.transcription", { hasText: "I heard" }).first().waitFor();
+  await page.waitForFunction(
+    (played) => Number(document.getElementById("playback").dataset.played) > played + 12000,
+    before.played,
+  );
+  const up = await summaries("upstream");
+  check(up.some((s) => /^Audio chunk #\d+: 3200 bytes \(100 ms\)$/.test(s)), "no 100 ms audio chunks logged upstream");
+  const down = await summaries("downstream");
+  check(down.some((s) => s.startsWith("Audio audio/pcm;rate=24000")), "no audio entries with Show audio on");
+  check(down.some((s) => s.startsWith("Input transcription")), "no input transcription entry");
+  const audioEntry = page.locator("#eventLog .entry.downstream", { hasText: "Audio audio/pcm" }).last();
+  await audioEntry.click();
+  const json = await audioEntry.locator("pre").textContent();
+  check(/bytes elided>/.test(json) && !/"data": "[A-Za-z0-9+/]{40}/.test(json), `audio data not elided: ${json.slice(0, 300)}`);
+  await audioEntry.locator(".entry-line").click();
+});
+
+await step("speaking over the reply interrupts it and clears playback at once", async () => {
+  // The WAV loops: its next utterance talks over the reply.
+  await page.locator("#messages .message.agent.transcription.interrupted").first().waitFor();
+  const pb = await playback();
+  check(pb.cleared >= 1, "the player was never cleared");
+  check(pb.bufferedAfterClear === 0, `${pb.bufferedAfterClear} samples still queued right after the clear`);
+  const down = await summaries("downstream");
+  check(down.some((s) => s.startsWith("Interrupted")), "no Interrupted entry in the console");
+});
+
+await step("unchecking Show audio hides the audio entries again", async () => {
+  await page.uncheck("#showAudio");
+  const all = [...(await summaries("upstream")), ...(await summaries("downstream"))];
+  check(!all.some((s) => s.startsWith("Audio")), "audio entries still shown");
+  check(all.some((s) => s.startsWith("Interrupted")), "the other entries were hidden too");
+});
+
+await step("screenshot", async () => {
+  // Show the conversation's end and, in the console, the interruption.
+  await page.evaluate(() => {
+    for (const e of document.querySelectorAll("#eventLog .entry.expanded .entry-line")) e.click();
+    const m = document.getElementById("messages");
+    m.scrollTop = m.scrollHeight;
+    const hit = [...document.querySelectorAll("#eventLog .entry.downstream")].find((e) =>
+      e.querySelector(".summary").textContent.startsWith("Interrupted"),
+    );
+    if (hit) hit.scrollIntoView({ block: "center" });
+  });
+  await page.screenshot({ path: screenshot });
+});
+
+await step("Stop Audio releases the microphone", async () => {
+  await page.click("#audioButton");
+  await page.waitForSelector('#micState[data-state="off"]');
+  check((await page.textContent("#audioButton")) === "Start Audio", "the button does not offer to start the mic again");
+});
+
+await step("changing a setting reconnects with the new query and the same session", async () => {
+  const session = await page.textContent("#sessionInfo");
+  await page.check("#proactivity");
+  const connected = page.locator("#eventLog .entry.local", { hasText: "WebSocket connected" });
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll("#eventLog .entry.local .summary")].filter((e) => e.textContent === "WebSocket connected").length >= 2,
+  );
+  await page.waitForSelector('#connectionStatus[data-state="connected"]');
+  const last = connected.last();
+  await last.click();
+  const json = await last.locator("pre").textContent();
+  const sessionId = session.split(" / ")[1];
+  check(json.includes("proactivity=true") && json.includes(sessionId), `reconnected with ${json}`);
+});
+
+await context.close();
+rmSync(profile, { recursive: true, force: true });
+process.exit(failed ? 1 : 0);
