@@ -97,6 +97,18 @@ await step("the page loads, connects and says it runs on the simulator", async (
   check(await page.isEnabled("#sendButton"), "Send is disabled while connected");
 });
 
+await step("the camera modal sends a JPEG snapshot", async () => {
+  await page.click("#cameraButton");
+  await page.waitForSelector("#cameraModal:not([hidden])");
+  await page.waitForFunction(() => document.getElementById("cameraPreview").videoWidth > 0);
+  await page.click("#captureButton");
+  await page.waitForSelector("#cameraModal", { state: "hidden" });
+  const src = await page.getAttribute("#messages .message.user img", "src");
+  check(src && src.startsWith("data:image/jpeg;base64,"), `snapshot bubble src ${String(src).slice(0, 40)}`);
+  const up = await summaries("upstream");
+  check(up.some((s) => /^Image: image\/jpeg, \d+ bytes$/.test(s)), `no image entry upstream: ${up}`);
+});
+
 await step("a typed message gets a streamed reply bubble and console entries", async () => {
   // Record every state of the agent's reply bubble, to see it stream.
   await page.evaluate(() => {
@@ -116,6 +128,8 @@ await step("a typed message gets a streamed reply bubble and console entries", a
     const b = [...document.querySelectorAll("#messages .message.agent.transcription")].pop();
     return b && !b.querySelector(".typing") && b.textContent.includes("tool call.");
   });
+  const text = await reply.textContent();
+  check(text.includes("I got your image"), `the reply does not acknowledge the snapshot: ${text}`);
   const states = await page.evaluate(() => window.__replyStates.size);
   check(states >= 3, `the reply bubble went through ${states} states, want it streamed in several`);
 
