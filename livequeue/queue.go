@@ -11,8 +11,8 @@ import (
 
 // Errors reported by a Queue. Test for them with errors.Is.
 var (
-	// ErrClosed is returned by sends after Close, by Receive once the
-	// queue is closed and drained, and by Claim on a closed queue.
+	// ErrClosed is returned by sends after Close and by Receive once the
+	// queue is closed and drained.
 	ErrClosed = errors.New("livequeue: queue closed")
 	// ErrFull is returned by a send into a bounded queue (see WithLimit)
 	// that already holds its limit. The rejected request is not queued;
@@ -233,16 +233,18 @@ func (q *Queue) Len() int {
 }
 
 // Claim marks the queue as used by a live run. The runner calls it when a
-// run starts; it returns ErrClaimed if another run already claimed the
-// queue, and ErrClosed if the queue is closed. A queue serves one run: make a
-// new queue for the next one.
+// run starts; it returns ErrClaimed if a run already claimed the queue,
+// whether or not the queue has been closed since. A queue serves one run:
+// make a new queue for the next one.
+//
+// A queue closed before any run claimed it can still be claimed: the run
+// receives what was queued before the close and then ends normally. So a
+// client that sends a line and disconnects before the run starts loses
+// nothing, and one that disconnects at once ends the run without an error.
 func (q *Queue) Claim() error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	switch {
-	case q.closed:
-		return ErrClosed
-	case q.claimed:
+	if q.claimed {
 		return ErrClaimed
 	}
 	q.claimed = true

@@ -119,14 +119,31 @@ func TestClaim(t *testing.T) {
 		t.Errorf("second Claim = %v, want ErrClaimed", err)
 	}
 	q.Close()
-	if err := q.Claim(); !errors.Is(err, livequeue.ErrClosed) {
-		t.Errorf("Claim of a closed, claimed queue = %v, want ErrClosed", err)
+	if err := q.Claim(); !errors.Is(err, livequeue.ErrClaimed) {
+		t.Errorf("Claim of a closed, claimed queue = %v, want ErrClaimed", err)
 	}
+}
 
-	unused := livequeue.New()
-	unused.Close()
-	if err := unused.Claim(); !errors.Is(err, livequeue.ErrClosed) {
-		t.Errorf("Claim of a closed queue = %v, want ErrClosed", err)
+// A queue closed before any run claimed it is not a reused queue: the run
+// that claims it receives what was queued before the close, then ErrClosed.
+func TestClaimAfterCloseDeliversWhatWasQueued(t *testing.T) {
+	q := livequeue.New()
+	if err := q.SendContent(genai.NewContentFromText("bye", genai.RoleUser)); err != nil {
+		t.Fatal(err)
+	}
+	q.Close()
+	if err := q.Claim(); err != nil {
+		t.Fatalf("Claim of a closed, unclaimed queue = %v, want nil", err)
+	}
+	r, err := q.Receive(t.Context())
+	if err != nil || r.Content == nil || r.Content.Parts[0].Text != "bye" {
+		t.Fatalf("Receive = %+v, %v; want the content queued before Close", r, err)
+	}
+	if _, err := q.Receive(t.Context()); !errors.Is(err, livequeue.ErrClosed) {
+		t.Errorf("Receive after draining = %v, want ErrClosed", err)
+	}
+	if err := q.Claim(); !errors.Is(err, livequeue.ErrClaimed) {
+		t.Errorf("second Claim = %v, want ErrClaimed", err)
 	}
 }
 
