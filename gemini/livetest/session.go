@@ -264,9 +264,11 @@ func (s *Session) closeWith(code websocket.StatusCode, reason string) bool {
 	}
 	s.closing = true
 	s.serverClose = &CloseStatus{Code: code, Reason: reason}
+	// Added under s.mu: finish sets closing under s.mu before it waits,
+	// so this Add cannot race with that Wait.
+	s.wg.Add(1)
 	s.mu.Unlock()
 	s.log.Info("livetest: closing connection", "code", int(code), "reason", reason)
-	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		_ = s.conn.Close(code, reason)
