@@ -150,12 +150,13 @@ await step("the spoken reply is played", async () => {
 });
 
 await step("a console entry expands to its JSON", async () => {
-  const entry = page.locator("#eventLog .entry.downstream", { hasText: "Turn complete" }).last();
+  // An element handle, not a locator: new entries keep arriving.
+  const entry = await page.locator("#eventLog .entry.downstream", { hasText: "Turn complete" }).last().elementHandle();
   await entry.click();
-  const json = await entry.locator("pre").textContent();
+  const json = await (await entry.$("pre")).textContent();
   check(json.includes('"turnComplete": true') && json.includes('"invocationId"'), `expanded JSON: ${json}`);
-  await entry.locator(".entry-line").click();
-  check((await entry.locator("pre").count()) === 0, "a click on the summary does not collapse the entry");
+  await (await entry.$(".entry-line")).click();
+  check((await entry.$("pre")) === null, "a click on the summary does not collapse the entry");
 });
 
 await step("Start Audio streams the microphone; the input is transcribed and answered aloud", async () => {
@@ -176,11 +177,11 @@ await step("Start Audio streams the microphone; the input is transcribed and ans
   const down = await summaries("downstream");
   check(down.some((s) => s.startsWith("Audio audio/pcm;rate=24000")), "no audio entries with Show audio on");
   check(down.some((s) => s.startsWith("Input transcription")), "no input transcription entry");
-  const audioEntry = page.locator("#eventLog .entry.downstream", { hasText: "Audio audio/pcm" }).last();
+  const audioEntry = await page.$("#eventLog .entry.downstream.audio");
   await audioEntry.click();
-  const json = await audioEntry.locator("pre").textContent();
+  const json = await (await audioEntry.$("pre")).textContent();
   check(/bytes elided>/.test(json) && !/"data": "[A-Za-z0-9+/]{40}/.test(json), `audio data not elided: ${json.slice(0, 300)}`);
-  await audioEntry.locator(".entry-line").click();
+  await (await audioEntry.$(".entry-line")).click();
 });
 
 await step("speaking over the reply interrupts it and clears playback at once", async () => {
@@ -228,9 +229,9 @@ await step("changing a setting reconnects with the new query and the same sessio
     [...document.querySelectorAll("#eventLog .entry.local .summary")].filter((e) => e.textContent === "WebSocket connected").length >= 2,
   );
   await page.waitForSelector('#connectionStatus[data-state="connected"]');
-  const last = connected.last();
+  const last = await connected.last().elementHandle();
   await last.click();
-  const json = await last.locator("pre").textContent();
+  const json = await (await last.$("pre")).textContent();
   const sessionId = session.split(" / ")[1];
   check(json.includes("proactivity=true") && json.includes(sessionId), `reconnected with ${json}`);
 });
