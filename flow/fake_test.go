@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"runtime"
 	"sync"
 	"testing"
-	"time"
 
 	"google.golang.org/genai"
 
@@ -222,25 +220,6 @@ func collect(t *testing.T, seq func(func(*event.Event, error) bool)) result {
 		r.events = append(r.events, ev)
 	}
 	return r
-}
-
-// checkNoLeak fails the test if goroutines started during it are still
-// running when it ends (after a grace period for them to exit).
-func checkNoLeak(t *testing.T) {
-	t.Helper()
-	base := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(10 * time.Second)
-		for runtime.NumGoroutine() > base {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				t.Errorf("goroutines leaked: %d running, %d before the test\n%s",
-					runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
-	})
 }
 
 // content returns a serverContent message.

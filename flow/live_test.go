@@ -18,6 +18,7 @@ import (
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 )
@@ -33,7 +34,7 @@ func newLive(t *testing.T, cfg runconfig.RunConfig, opts ...livetest.Option) (*l
 	t.Helper()
 	srv := livetest.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	checkNoLeak(t)
+	leaktest.Check(t)
 	quiet := slog.New(slog.DiscardHandler)
 	m, err := gemini.NewModel(context.Background(), liveModel, &gemini.Config{
 		Backend: genai.BackendGeminiAPI, APIKey: "test-key", BaseURL: srv.URL, Logger: quiet,

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 func TestRunMapsServerMessages(t *testing.T) {
@@ -215,7 +216,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkNoLeak(t)
+			leaktest.Check(t)
 			p, m := newParams(t)
 			m.conn.sessionID = "live-session-1"
 			m.conn.reply(tc.script...)
@@ -275,7 +276,7 @@ func TestRunCopiesCustomMetadataOntoEveryEvent(t *testing.T) {
 }
 
 func TestRunDeliversEveryEventToASlowConsumer(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	p, m := newParams(t)
 	const chunks = 300 // far more than the run buffers
 	go func() {

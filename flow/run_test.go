@@ -11,6 +11,7 @@ import (
 
 	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/runconfig"
 )
 
@@ -150,7 +151,7 @@ func TestRunDoesNotResendHistoryWhenResuming(t *testing.T) {
 
 func TestRunEnds(t *testing.T) {
 	t.Run("queue closed: no error", func(t *testing.T) {
-		checkNoLeak(t)
+		leaktest.Check(t)
 		p, m := newParams(t)
 		m.conn.reply(modelText("Hi"))
 		p.Queue.Close()
@@ -163,7 +164,7 @@ func TestRunEnds(t *testing.T) {
 		}
 	})
 	t.Run("context cancelled: the context's error", func(t *testing.T) {
-		checkNoLeak(t)
+		leaktest.Check(t)
 		p, m := newParams(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -198,7 +199,7 @@ func TestRunEnds(t *testing.T) {
 		}
 	})
 	t.Run("consumer stops ranging", func(t *testing.T) {
-		checkNoLeak(t)
+		leaktest.Check(t)
 		p, m := newParams(t)
 		for range 100 {
 			m.conn.reply(modelText("x"))
@@ -217,7 +218,7 @@ func TestRunEnds(t *testing.T) {
 		}
 	})
 	t.Run("server ends the connection: its error", func(t *testing.T) {
-		checkNoLeak(t)
+		leaktest.Check(t)
 		p, m := newParams(t)
 		fatal := &backendError{msg: "fake: 1007 invalid argument"}
 		m.conn.end(fatal)
@@ -247,7 +248,7 @@ func TestRunEnforcesMaxLLMCalls(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkNoLeak(t)
+			leaktest.Check(t)
 			p, m := newParams(t)
 			p.RunConfig.MaxLLMCalls = tc.limit
 			for range tc.turns {

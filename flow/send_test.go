@@ -9,6 +9,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 )
 
@@ -117,7 +118,7 @@ func TestRunSendsQueuedRequests(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkNoLeak(t)
+			leaktest.Check(t)
 			p, m := newParams(t)
 			if tc.vadOff {
 				p.RunConfig.RealtimeInputConfig = &genai.RealtimeInputConfig{
@@ -194,7 +195,7 @@ func TestRunErrorEventsNameTheProblem(t *testing.T) {
 }
 
 func TestRunReportsAFailedSendAndGoesOn(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	p, m := newParams(t)
 	m.conn.sendErr = func(msg clientMessage) error {
 		if msg.Realtime != nil && msg.Realtime.Video != nil {
@@ -224,7 +225,7 @@ func TestRunReportsAFailedSendAndGoesOn(t *testing.T) {
 }
 
 func TestRunUserEventPrecedesTheAnswer(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	p, m := newParams(t)
 	go func() {
 		// The server answers only once the turn arrived.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // mustFunction returns a function tool or fails the test.
@@ -72,7 +73,7 @@ func runUntilTurnComplete(t *testing.T, p flow.Params, turns int) result {
 }
 
 func TestRunFunctionToolRoundTrip(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	p, m := newParams(t)
 	var got tool.Context
 	weather := mustFunction(t, "get_weather", func(ctx tool.Context, args map[string]any) (map[string]any, error) {
@@ -142,7 +143,7 @@ func TestRunAnswersFailingToolsWithErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			checkNoLeak(t)
+			leaktest.Check(t)
 			p, m := newParams(t)
 			p.Tools = []tool.Tool{mustFunction(t, "lookup", tc.fn)}
 			m.conn.reply(toolCall(&genai.FunctionCall{ID: "c1", Name: tc.call}))
@@ -179,7 +180,7 @@ func TestRunAnswersFailingToolsWithErrors(t *testing.T) {
 }
 
 func TestRunToolCallCancellation(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	p, m := newParams(t)
 	started := make(chan struct{})
 	cancelled := make(chan error, 1)
@@ -226,7 +227,7 @@ func TestRunToolCallCancellation(t *testing.T) {
 }
 
 func TestRunEndCancelsRunningTools(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	p, m := newParams(t)
 	started := make(chan struct{})
 	var toolErr error
@@ -253,7 +254,7 @@ func TestRunEndCancelsRunningTools(t *testing.T) {
 }
 
 func TestRunTurnCompleteBeforeToolResponse(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	p, m := newParams(t)
 	release := make(chan struct{})
 	p.Tools = []tool.Tool{mustFunction(t, "get_time", func(tool.Context, map[string]any) (map[string]any, error) {
@@ -320,7 +321,7 @@ func TestRunMarksLongRunningCalls(t *testing.T) {
 func TestRunLimitsConcurrentTools(t *testing.T) {
 	for _, limit := range []int{0, 1} {
 		t.Run(map[int]string{0: "no limit", 1: "one at a time"}[limit], func(t *testing.T) {
-			checkNoLeak(t)
+			leaktest.Check(t)
 			p, m := newParams(t)
 			p.RunConfig.MaxConcurrentTools = limit
 			var mu sync.Mutex

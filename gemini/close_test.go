@@ -15,10 +15,11 @@ import (
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 func TestSetupNeverCompletes(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	srv := livetest.NewServer(livetest.WithoutSetupComplete())
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
@@ -63,7 +64,7 @@ func TestCloseCodes(t *testing.T) {
 		{1011, "You exceeded your current quota, please check your plan and billing details.", false, true},
 		{1011, "Resource has been exhausted (e.g. check quota).", false, true},
 	}
-	noLeaks(t)
+	leaktest.Check(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
@@ -134,7 +135,7 @@ func checkClosedWith(ctx context.Context, t *testing.T, c flow.Conn, code websoc
 }
 
 func TestCloseSendsNormalClosure(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -181,7 +182,7 @@ func TestCloseSendsNormalClosure(t *testing.T) {
 }
 
 func TestReceiveContextEndsConnection(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -213,7 +214,7 @@ func TestReceiveContextEndsConnection(t *testing.T) {
 }
 
 func TestAPIKeyRejected(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	srv := livetest.NewServer(livetest.WithAPIKey("right-key"))
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", &gemini.Config{APIKey: "wrong-key"})

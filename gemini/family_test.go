@@ -11,6 +11,7 @@ import (
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 var history = []*genai.Content{
@@ -36,7 +37,7 @@ func TestHistorySeeding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			noLeaks(t)
+			leaktest.Check(t)
 			ctx := testContext(t)
 			srv := livetest.NewServer()
 			defer srv.Close()
@@ -71,7 +72,7 @@ func TestHistorySeeding(t *testing.T) {
 // text-only user turn goes as realtimeInput.text, other content is refused
 // before it is sent, and audio goes as audio.
 func TestLive31Input(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -131,7 +132,7 @@ func TestLive31Input(t *testing.T) {
 // TestInvalidInputIsRefused checks that malformed input never reaches the
 // wire and says what was wrong.
 func TestInvalidInputIsRefused(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()

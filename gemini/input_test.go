@@ -11,12 +11,13 @@ import (
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // TestConcurrentSends sends from many goroutines at once: every message
 // arrives whole.
 func TestConcurrentSends(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -60,7 +61,7 @@ func TestConcurrentSends(t *testing.T) {
 }
 
 func TestRealtimeInputReachesServer(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -102,7 +103,7 @@ func TestRealtimeInputReachesServer(t *testing.T) {
 }
 
 func TestMediaChunksOption(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()

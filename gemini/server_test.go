@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"runtime"
 	"testing"
 	"time"
 
@@ -104,27 +103,4 @@ func (s *staticToken) Token(context.Context) (*auth.Token, error) {
 
 func staticCredentials(token string) *auth.Credentials {
 	return auth.NewCredentials(&auth.CredentialsOptions{TokenProvider: &staticToken{value: token}})
-}
-
-// checkNoGoroutineLeak fails the test if the number of goroutines does not
-// return to its value at the start of the test.
-func checkNoGoroutineLeak(t *testing.T) {
-	t.Helper()
-	base := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			n := runtime.NumGoroutine()
-			if n <= base {
-				return
-			}
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<16)
-				buf = buf[:runtime.Stack(buf, true)]
-				t.Errorf("%d goroutines still running, %d at the start:\n%s", n, base, buf)
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	})
 }

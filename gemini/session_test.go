@@ -12,12 +12,13 @@ import (
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 func TestTextTurn(t *testing.T) {
 	for _, backend := range backends {
 		t.Run(backend.String(), func(t *testing.T) {
-			noLeaks(t)
+			leaktest.Check(t)
 			ctx := testContext(t)
 			srv := livetest.NewServer()
 			defer srv.Close()
@@ -77,7 +78,7 @@ func TestTextTurn(t *testing.T) {
 func TestToolCallRoundTrip(t *testing.T) {
 	for _, backend := range backends {
 		t.Run(backend.String(), func(t *testing.T) {
-			noLeaks(t)
+			leaktest.Check(t)
 			ctx := testContext(t)
 			srv := livetest.NewServer()
 			defer srv.Close()
@@ -128,7 +129,7 @@ func TestToolCallRoundTrip(t *testing.T) {
 }
 
 func TestResumptionUpdateAndGoAway(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -168,7 +169,7 @@ func TestResumptionUpdateAndGoAway(t *testing.T) {
 }
 
 func TestTextFramesAccepted(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer(livetest.WithTextFrames())
 	defer srv.Close()
@@ -189,7 +190,7 @@ func TestTextFramesAccepted(t *testing.T) {
 // TestServerErrors checks what Receive returns for an in-band error, a
 // frame that does not decode, and a frame over the read limit.
 func TestServerErrors(t *testing.T) {
-	noLeaks(t)
+	leaktest.Check(t)
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()

@@ -7,13 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 )
 
 // TestConcurrentSendersKeepOrder checks under -race that requests from
 // many senders are all delivered once, each sender's in its own order.
 func TestConcurrentSendersKeepOrder(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	const senders, perSender = 8, 2000
 	q := livequeue.New()
 
@@ -55,7 +56,7 @@ func TestConcurrentSendersKeepOrder(t *testing.T) {
 // request is delivered exactly once and no receiver is left waiting while
 // requests are queued.
 func TestConcurrentReceivers(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	const receivers, total = 4, 5000
 	q := livequeue.New()
 
@@ -106,7 +107,7 @@ func TestConcurrentReceivers(t *testing.T) {
 // as many requests arrive, every receiver gets one: a wake-up is never
 // swallowed while requests are queued.
 func TestBlockedReceiversAllWake(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	const receivers, rounds = 4, 50
 	q := livequeue.New()
 	defer q.Close()

@@ -13,25 +13,6 @@ import (
 	"github.com/adklive/adklive/livequeue"
 )
 
-// checkNoLeak fails the test if goroutines started during it are still
-// running when it ends (after a grace period for them to exit).
-func checkNoLeak(t *testing.T) {
-	t.Helper()
-	base := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > base {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<16)
-				t.Errorf("goroutines leaked: %d running, %d before the test\n%s",
-					runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
-	})
-}
-
 // waitBlockedInReceive waits until n goroutines are parked inside
 // Queue.Receive, so a test exercises the blocked path rather than racing
 // past it.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 )
 
@@ -48,7 +49,7 @@ func TestCloseSemantics(t *testing.T) {
 }
 
 func TestCloseConcurrentWithSends(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	q := livequeue.New()
 	var (
 		wg       sync.WaitGroup
@@ -86,7 +87,7 @@ func TestCloseConcurrentWithSends(t *testing.T) {
 }
 
 func TestReceiveWaitsForSend(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	q := livequeue.New()
 	defer q.Close()
 	got := make(chan livequeue.Request)
@@ -107,7 +108,7 @@ func TestReceiveWaitsForSend(t *testing.T) {
 }
 
 func TestCloseUnblocksReceive(t *testing.T) {
-	checkNoLeak(t)
+	leaktest.Check(t)
 	q := livequeue.New()
 	errc := make(chan error)
 	go func() {
@@ -138,7 +139,7 @@ func TestReceiveContextDone(t *testing.T) {
 		}
 	})
 	t.Run("cancelled while blocked", func(t *testing.T) {
-		checkNoLeak(t)
+		leaktest.Check(t)
 		q := livequeue.New()
 		ctx, cancel := context.WithCancel(context.Background())
 		errc := make(chan error)

@@ -2,7 +2,6 @@ package runner_test
 
 import (
 	"context"
-	"runtime"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/runner"
@@ -47,14 +47,14 @@ type setup struct {
 }
 
 // newHarness starts a livetest server and builds a runner on it. When the
-// test ends it checks that every live connection was closed by the client
-// and that no goroutine outlived the test's runs, then stops the server.
+// test ends it checks that every live connection was closed by the client,
+// stops the server, and checks that no goroutine outlived the test.
 func newHarness(t *testing.T, s setup) *harness {
 	t.Helper()
+	leaktest.Check(t)
 	srv := livetest.NewServer(s.opts...)
 	t.Cleanup(srv.Close)
-	baseline := runtime.NumGoroutine()
-	t.Cleanup(func() { checkNoLeaks(t, srv, baseline) })
+	t.Cleanup(func() { checkClientsClosed(t, srv) })
 
 	backend := s.backend
 	if backend == genai.BackendUnspecified {
@@ -90,10 +90,9 @@ func newHarness(t *testing.T, s setup) *harness {
 	return &harness{srv: srv, sessions: sessions, agent: ag, runner: r}
 }
 
-// checkNoLeaks waits for every session the server saw to end, which needs
-// the client to close its side, then for the number of goroutines to fall
-// back to baseline.
-func checkNoLeaks(t *testing.T, srv *livetest.Server, baseline int) {
+// checkClientsClosed waits for every session the server saw to end, which
+// needs the client to close its side.
+func checkClientsClosed(t *testing.T, srv *livetest.Server) {
 	t.Helper()
 	deadline := time.Now().Add(waitLimit)
 	for i, s := range srv.Sessions() {
@@ -103,19 +102,6 @@ func checkNoLeaks(t *testing.T, srv *livetest.Server, baseline int) {
 			t.Errorf("livetest session %d still open after the run: the client never closed it", i)
 			return
 		}
-	}
-	for {
-		n := runtime.NumGoroutine()
-		if n <= baseline {
-			return
-		}
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			t.Errorf("%d goroutines still running after the run, want at most %d:\n%s", n, baseline, buf)
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/adklive/adklive/examples/internal/simulator"
 	"github.com/adklive/adklive/examples/internal/wav"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // speechWAV writes a WAV file of d of a loud tone (speech to the
@@ -35,7 +36,7 @@ func speechWAV(t *testing.T, rate int, d time.Duration) string {
 }
 
 func TestAudioFileIsStreamedAsMicrophoneInput(t *testing.T) {
-	checkGoroutines(t)
+	leaktest.Check(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	opts := options{
@@ -72,7 +73,7 @@ func TestAudioFileIsStreamedAsMicrophoneInput(t *testing.T) {
 
 func TestAudioFlagStreamsInRealTime(t *testing.T) {
 	clearCredentials(t)
-	checkGoroutines(t)
+	leaktest.Check(t)
 	file := speechWAV(t, 16000, 500*time.Millisecond)
 	var stdout, stderr bytes.Buffer
 	start := time.Now()

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"flag"
 	"os"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/adklive/adklive/examples/internal/simulator"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // credentialVars are the variables gemini reads credentials and endpoints
@@ -32,24 +32,6 @@ func clearCredentials(t *testing.T) {
 	}
 }
 
-// checkGoroutines fails the test if goroutines started during it are still
-// running when it ends.
-func checkGoroutines(t *testing.T) {
-	t.Helper()
-	baseline := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(10 * time.Second)
-		for runtime.NumGoroutine() > baseline {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				t.Errorf("%d goroutines left, want %d:\n%s", runtime.NumGoroutine(), baseline, buf[:runtime.Stack(buf, true)])
-				return
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	})
-}
-
 // replyLines returns the reply lines of out, failing the test on a line
 // that is not a reply.
 func replyLines(t *testing.T, out string) []string {
@@ -68,7 +50,7 @@ func replyLines(t *testing.T, out string) []string {
 
 func TestRunChatsWithTheSimulatorWithoutCredentials(t *testing.T) {
 	clearCredentials(t)
-	checkGoroutines(t)
+	leaktest.Check(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 
@@ -101,7 +83,7 @@ func TestRunChatsWithTheSimulatorWithoutCredentials(t *testing.T) {
 }
 
 func TestChatPrintsTheTranscriptOfAudioAnswers(t *testing.T) {
-	checkGoroutines(t)
+	leaktest.Check(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 
@@ -125,7 +107,7 @@ func TestChatPrintsTheTranscriptOfAudioAnswers(t *testing.T) {
 }
 
 func TestRunEndsAtOnceOnEmptyInput(t *testing.T) {
-	checkGoroutines(t)
+	leaktest.Check(t)
 	var stdout, stderr bytes.Buffer
 	if err := run(t.Context(), strings.NewReader(""), &stdout, &stderr, []string{"-simulator", "-session", "s-1"}); err != nil {
 		t.Fatalf("run: %v", err)
@@ -139,7 +121,7 @@ func TestRunEndsAtOnceOnEmptyInput(t *testing.T) {
 }
 
 func TestRunEndsWhenContextIsCancelled(t *testing.T) {
-	checkGoroutines(t)
+	leaktest.Check(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	var stdout, stderr bytes.Buffer
