@@ -174,10 +174,10 @@ func decodeGeneral(data []byte) (ClientMessage, error) {
 	msg := ClientMessage{Raw: data}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
-		return msg, fmt.Errorf("%s %s", invalidJSON, describeJSONError(err))
+		return msg, badFrame("%s", describeJSONError(err))
 	}
 	if top == nil {
-		return msg, fmt.Errorf("%s Expected a JSON object.", invalidJSON)
+		return msg, badFrame("Expected a JSON object.")
 	}
 	var field string
 	var value json.RawMessage
@@ -189,18 +189,18 @@ func decodeGeneral(data []byte) (ClientMessage, error) {
 	for _, k := range keys {
 		name := topLevelName(k)
 		if name == "" {
-			return msg, fmt.Errorf("%s Unknown name %q: Cannot find field.", invalidJSON, k)
+			return msg, badFrame("Unknown name %q: Cannot find field.", k)
 		}
 		if field != "" && field != name {
-			return msg, fmt.Errorf("%s Only one of %q and %q may be set.", invalidJSON, field, name)
+			return msg, badFrame("Only one of %q and %q may be set.", field, name)
 		}
 		field, value = name, top[k]
 	}
 	if field == "" {
-		return msg, fmt.Errorf("%s The message is empty: want one of setup, clientContent, realtimeInput, toolResponse.", invalidJSON)
+		return msg, badFrame("The message is empty: want one of setup, clientContent, realtimeInput, toolResponse.")
 	}
 	if bytes.Equal(bytes.TrimSpace(value), []byte("null")) {
-		return msg, fmt.Errorf("%s %q is null.", invalidJSON, field)
+		return msg, badFrame("%q is null.", field)
 	}
 	var err error
 	switch field {
@@ -222,7 +222,7 @@ func decodeGeneral(data []byte) (ClientMessage, error) {
 		err = decodeLenient(value, msg.ContextUpdate)
 	}
 	if err != nil {
-		return ClientMessage{Raw: data}, fmt.Errorf("%s %s: %s", invalidJSON, field, describeJSONError(err))
+		return ClientMessage{Raw: data}, badFrame("%s: %s", field, describeJSONError(err))
 	}
 	return msg, nil
 }
@@ -238,6 +238,17 @@ func topLevelName(key string) string {
 		}
 	}
 	return ""
+}
+
+// frameError says why a client frame was refused; its text is the close
+// reason, worded like the real server's.
+type frameError struct{ reason string }
+
+func (e *frameError) Error() string { return e.reason }
+
+// badFrame returns a frameError with invalidJSON and the formatted detail.
+func badFrame(format string, args ...any) error {
+	return &frameError{reason: invalidJSON + " " + fmt.Sprintf(format, args...)}
 }
 
 // decodeLenient decodes data into v. It first tries the canonical form

@@ -315,10 +315,11 @@ func (e *engine) onToolResponse(tr *genai.LiveClientToolResponse) {
 		ids = append(ids, r.ID)
 		parts = append(parts, &genai.Part{FunctionResponse: r})
 	}
-	e.s.tools.answer(ids)
 	if len(parts) > 0 {
 		e.s.appendConversation(&genai.Content{Role: genai.RoleUser, Parts: parts})
 	}
+	e.s.tools.answer(ids) // after: the model's continuation follows the responses
+
 }
 
 // endTurn closes the user's turn and starts the model's reply, or queues

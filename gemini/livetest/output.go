@@ -26,8 +26,8 @@ func newEmitter(s *Session) *emitter {
 }
 
 // send encodes and sends m. The model's output joins the conversation
-// before a turnComplete frame leaves, so a client that has seen
-// turnComplete finds the turn in Session.Conversation.
+// before a turnComplete or toolCall frame leaves, so a client that has
+// seen it finds the model's turn in Session.Conversation.
 func (e *emitter) send(m *genai.LiveServerMessage) error {
 	if m.ToolCall != nil {
 		for _, c := range m.ToolCall.FunctionCalls {
@@ -47,6 +47,10 @@ func (e *emitter) send(m *genai.LiveServerMessage) error {
 			e.model = append(e.model, &genai.Part{Text: sc.OutputTranscription.Text})
 		}
 		flags = frameFlags{turnComplete: sc.TurnComplete, generationComplete: sc.GenerationComplete}
+	}
+	if m.ToolCall != nil {
+		// The calls precede their responses in the conversation.
+		e.flush()
 	}
 	return e.write(flags, func() error { return e.s.writeMessage(m) })
 }
@@ -125,7 +129,6 @@ func (e *emitter) toolCall(ctx context.Context, calls []*genai.FunctionCall, com
 			return err
 		}
 	}
-	e.flush() // the calls precede their responses in the conversation
 	if err := e.s.tools.wait(ctx, ids); err != nil {
 		return err
 	}
