@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -47,5 +49,28 @@ func TestShutdownClosesEveryOpenConnection(t *testing.T) {
 	}
 	if !strings.Contains(d.logs.String(), "shutting down") {
 		t.Error("the shutdown was not logged")
+	}
+}
+
+func TestClosedConnectionsLeaveNoGoroutines(t *testing.T) {
+	d := startDemo(t, "-model", textModel)
+	talk := func() {
+		c := d.dial(t, "/ws/u1/s1")
+		c.sendText("hi")
+		c.until(turnComplete)
+		c.ws.Close(websocket.StatusNormalClosure, "")
+	}
+	talk() // warm up the server's shared goroutines
+	before := runtime.NumGoroutine()
+	for range 5 {
+		talk()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines after 5 closed connections, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -36,9 +36,9 @@ const (
 func (s *server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	userID := strings.TrimSpace(r.PathValue("user_id"))
 	sessionID := strings.TrimSpace(r.PathValue("session_id"))
-	for name, id := range map[string]string{"user_id": userID, "session_id": sessionID} {
-		if id == "" || len(id) > maxIDLength || !utf8.ValidString(id) {
-			http.Error(w, fmt.Sprintf("%s must be 1 to %d characters of UTF-8", name, maxIDLength), http.StatusBadRequest)
+	for _, p := range [...]struct{ name, id string }{{"user_id", userID}, {"session_id", sessionID}} {
+		if p.id == "" || len(p.id) > maxIDLength || !utf8.ValidString(p.id) {
+			http.Error(w, fmt.Sprintf("%s must be 1 to %d bytes of UTF-8", p.name, maxIDLength), http.StatusBadRequest)
 			return
 		}
 	}
@@ -211,14 +211,16 @@ func (c *liveConn) close(status websocket.StatusCode, reason string) {
 // accept the spellings FastAPI accepts in ADK's demo.
 func parseLiveOptions(q url.Values) (liveOptions, error) {
 	var opts liveOptions
-	for name, dst := range map[string]*bool{"proactivity": &opts.proactivity, "affective_dialog": &opts.affectiveDialog} {
-		v := strings.ToLower(strings.TrimSpace(q.Get(name)))
-		switch v {
+	for _, p := range [...]struct {
+		name string
+		dst  *bool
+	}{{"proactivity", &opts.proactivity}, {"affective_dialog", &opts.affectiveDialog}} {
+		switch strings.ToLower(strings.TrimSpace(q.Get(p.name))) {
 		case "", "false", "0", "no", "off", "f", "n":
 		case "true", "1", "yes", "on", "t", "y":
-			*dst = true
+			*p.dst = true
 		default:
-			return liveOptions{}, fmt.Errorf("query parameter %s=%q: want true or false", name, q.Get(name))
+			return liveOptions{}, fmt.Errorf("query parameter %s=%q: want true or false", p.name, q.Get(p.name))
 		}
 	}
 	return opts, nil
