@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"google.golang.org/genai"
@@ -95,11 +96,11 @@ func parseClientFrame(typ websocket.MessageType, data []byte) (livequeue.Request
 			mime = "image/jpeg"
 		}
 		if !strings.HasPrefix(mime, "image/") {
-			return livequeue.Request{}, badFrame(`image "mimeType" is %q: want an image type such as "image/jpeg"`, mime)
+			return livequeue.Request{}, badFrame(`image "mimeType" is %q: want an image type such as "image/jpeg"`, clip(mime))
 		}
 		return livequeue.Request{Blob: &genai.Blob{MIMEType: mime, Data: img}}, nil
 	default:
-		return livequeue.Request{}, badFrame(`unknown message type %q: want "text" or "image"`, *f.Type)
+		return livequeue.Request{}, badFrame(`unknown message type %q: want "text" or "image"`, clip(*f.Type))
 	}
 }
 
@@ -149,4 +150,18 @@ func errorFrame(code, message string) []byte {
 		panic(fmt.Sprintf("bidi-demo: encoding an error frame: %v", err))
 	}
 	return b
+}
+
+// clip shortens a client-supplied value quoted in an error, so a huge
+// frame does not come back as a huge error (or log record).
+func clip(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -3,7 +3,10 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
@@ -99,4 +102,12 @@ func FuzzParseClientFrame(f *testing.F) {
 			t.Fatalf("binary frame of %d bytes became %+v", len(data), req.Blob)
 		}
 	})
+}
+
+func TestHugeValuesAreClippedInErrors(t *testing.T) {
+	long := strings.Repeat("é", 10000)
+	_, err := parseClientFrame(websocket.MessageText, []byte(`{"type":"`+long+`"}`))
+	if err == nil || len(err.Error()) > 200 || !utf8.ValidString(err.Error()) {
+		t.Errorf("error for a 20 KB type is %d bytes (valid UTF-8: %v)", len(err.Error()), utf8.ValidString(fmt.Sprint(err)))
+	}
 }

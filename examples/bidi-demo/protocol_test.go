@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -313,5 +315,56 @@ func TestBadWebSocketRequests(t *testing.T) {
 		if !strings.Contains(body.String(), tt.want) {
 			t.Errorf("%s: body %q does not name %s", tt.path, body.String(), tt.want)
 		}
+	}
+}
+
+func TestThePageIsServedWithItsAssets(t *testing.T) {
+	d := startDemo(t)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	tests := []struct {
+		path, contentType, contains string
+	}{
+		{"/", "text/html", `<script type="module" src="/static/app.js">`},
+		{"/static/app.js", "text/javascript", "/ws/"},
+		{"/static/pcm-recorder-processor.js", "text/javascript", "registerProcessor"},
+		{"/static/pcm-player-processor.js", "text/javascript", "registerProcessor"},
+		{"/static/style.css", "text/css", ".bubble"},
+		{"/api/config", "application/json", `"simulator":true`},
+	}
+	for _, tt := range tests {
+		resp, err := client.Get(d.url + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), tt.contentType) || !strings.Contains(string(body), tt.contains) {
+			t.Errorf("GET %s: %d %q, body contains %q: %v", tt.path, resp.StatusCode, resp.Header.Get("Content-Type"), tt.contains, strings.Contains(string(body), tt.contains))
+		}
+		if tt.path == "/" && !strings.Contains(resp.Header.Get("Content-Security-Policy"), "connect-src 'self' ws://127.0.0.1:") {
+			t.Errorf("GET /: Content-Security-Policy %q", resp.Header.Get("Content-Security-Policy"))
+		}
+	}
+	var cfg pageConfig
+	resp, err := client.Get(d.url + "/api/config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Model != audioModel || cfg.ResponseModality != "AUDIO" || !cfg.Simulator || cfg.SimulatorReason == "" {
+		t.Errorf("/api/config = %+v", cfg)
+	}
+	resp404, err := client.Get(d.url + "/nope")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp404.Body.Close()
+	if resp404.StatusCode != 404 {
+		t.Errorf("GET /nope: %d, want 404", resp404.StatusCode)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"google.golang.org/genai"
@@ -58,8 +59,13 @@ func (s *server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Content-Type-Options", "nosniff")
+	connect := "'self'"
+	if plainHost(r.Host) {
+		// Older browsers do not count ws: and wss: as 'self'.
+		connect += " ws://" + r.Host + " wss://" + r.Host
+	}
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "+
-		"connect-src 'self' ws://"+r.Host+" wss://"+r.Host+"; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+		"connect-src "+connect+"; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 	_, _ = w.Write(page)
 }
 
@@ -89,4 +95,18 @@ func (s *server) serveConfig(w http.ResponseWriter, _ *http.Request) {
 		InputAudioFormat:  inputAudioMIME,
 		OutputAudioFormat: "audio/pcm;rate=24000",
 	})
+}
+
+// plainHost reports whether host (from the request) is a plain host[:port]
+// that can be written into a header as it is.
+func plainHost(host string) bool {
+	if host == "" {
+		return false
+	}
+	for _, c := range host {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune(".-:[]", c)) {
+			return false
+		}
+	}
+	return true
 }
