@@ -87,7 +87,11 @@ func TestADKClientScript(t *testing.T) {
 	d := startDemo(t, "-model", textModel) // text replies keep it quick
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--experimental-websocket", "adk_client.mjs", d.url)
+	args := []string{"adk_client.mjs", d.url}
+	if exec.Command(node, "-e", "process.exit(typeof WebSocket === 'function' ? 0 : 1)").Run() != nil {
+		args = append([]string{"--experimental-websocket"}, args...) // Node 20 and 21
+	}
+	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = "e2e"
 	out, err := cmd.CombinedOutput()
 	t.Logf("adk_client.mjs:\n%s", out)
