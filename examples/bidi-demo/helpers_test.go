@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // Models for the two modalities the demo chooses between.
@@ -38,7 +38,7 @@ type demo struct {
 // or leaves goroutines behind.
 func startDemo(t *testing.T, args ...string) *demo {
 	t.Helper()
-	checkGoroutines(t)
+	leaktest.Check(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	stdoutR, stdoutW := io.Pipe()
 	d := &demo{cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
@@ -86,24 +86,6 @@ func (d *demo) stop(t *testing.T) error {
 // wsURL returns the WebSocket URL of path.
 func (d *demo) wsURL(path string) string {
 	return "ws" + strings.TrimPrefix(d.url, "http") + path
-}
-
-// checkGoroutines fails the test if goroutines started during it outlive
-// its cleanups (this one runs last, as it is registered first).
-func checkGoroutines(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(10 * time.Second)
-		for runtime.NumGoroutine() > before {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				t.Errorf("goroutines leaked: %d before, %d after\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	})
 }
 
 // client is a WebSocket client of the demo, speaking the page's protocol.

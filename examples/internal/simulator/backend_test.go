@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // clearCredentials unsets every variable gemini reads credentials from, for
@@ -23,7 +24,7 @@ func clearCredentials(t *testing.T) {
 }
 
 func TestOpenWithoutCredentialsStartsTheSimulator(t *testing.T) {
-	checkGoroutines(t)
+	leaktest.Check(t)
 	clearCredentials(t)
 	b, err := Open(context.Background(), Config{Model: "gemini-2.5-flash-native-audio-preview-12-2025", Responder: fast})
 	if err != nil {
@@ -64,7 +65,7 @@ func TestOpenWithCredentialsUsesGemini(t *testing.T) {
 }
 
 func TestOpenForcedUsesTheSimulator(t *testing.T) {
-	checkGoroutines(t)
+	leaktest.Check(t)
 	clearCredentials(t)
 	t.Setenv("GOOGLE_API_KEY", "secret-key-123")
 	b, err := Open(context.Background(), Config{Model: "gemini-2.5-flash", Force: true})
@@ -93,7 +94,7 @@ func TestOpenReportsBrokenCredentials(t *testing.T) {
 }
 
 func TestSimulatorConnectionsAreLoggedAtDebugOnly(t *testing.T) {
-	checkGoroutines(t)
+	leaktest.Check(t)
 	clearCredentials(t)
 	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
 		var logs bytes.Buffer

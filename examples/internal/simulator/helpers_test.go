@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // fast is a Responder setting without pacing, for tests that do not
@@ -25,7 +25,7 @@ var fast = Options{TextDelay: -1, AudioLead: -1}
 // end of the test.
 func dial(t *testing.T, opts Options, setup *genai.LiveClientSetup, history ...*genai.Content) flow.Conn {
 	t.Helper()
-	checkGoroutines(t)
+	leaktest.Check(t)
 	srv := livetest.NewServer(livetest.WithResponder(NewResponder(opts)))
 	t.Cleanup(srv.Close)
 	m, err := gemini.NewModel(context.Background(), "gemini-2.5-flash-native-audio-preview-12-2025",
@@ -41,24 +41,6 @@ func dial(t *testing.T, opts Options, setup *genai.LiveClientSetup, history ...*
 	}
 	t.Cleanup(func() { conn.Close() })
 	return conn
-}
-
-// checkGoroutines fails the test if goroutines started during it are still
-// running after its cleanups (registered before this one runs last).
-func checkGoroutines(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > before {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<16)
-				t.Errorf("goroutines leaked: %d before, %d after\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	})
 }
 
 // textSetup and audioSetup are the setups the demo sends, without tools.
