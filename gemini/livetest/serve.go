@@ -150,7 +150,10 @@ func (s *Session) recordUntilClosed() {
 	}
 }
 
-// noteReadError records the client's close frame, if the read ended with one.
+// noteReadError records the close frame with which the client ended the
+// session, if the read ended with one. A reply to the server's own close
+// frame is not recorded: whether the reader or the closing handshake
+// consumes it is up to timing.
 func (s *Session) noteReadError(err error) {
 	var ce websocket.CloseError
 	if !errors.As(err, &ce) {
@@ -158,7 +161,7 @@ func (s *Session) noteReadError(err error) {
 		return
 	}
 	s.mu.Lock()
-	if s.clientClose == nil {
+	if s.clientClose == nil && s.serverClose == nil {
 		s.clientClose = &CloseStatus{Code: ce.Code, Reason: ce.Reason}
 	}
 	s.mu.Unlock()

@@ -230,9 +230,10 @@ func (s *Session) Drop() {
 // every goroutine serving it has returned.
 func (s *Session) Done() <-chan struct{} { return s.done }
 
-// ClientClose returns the close frame the client sent. ok is false if it
-// sent none: the session is still open, or the connection was dropped.
-// When the server closed first, this is the client's reply.
+// ClientClose returns the close frame with which the client ended the
+// session. ok is false if the client did not end it that way: the session
+// is still open, the connection was dropped, or the server closed first
+// (CloseWith, a CloseWith step, a rejection, Server.Close).
 func (s *Session) ClientClose() (status CloseStatus, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
