@@ -98,13 +98,27 @@ type RealtimeInput struct {
 // once (usage metadata often rides with server content); nil fields were
 // absent.
 type Response struct {
-	SetupComplete                *genai.LiveServerSetupComplete
-	ServerContent                *genai.LiveServerContent
-	ToolCall                     *genai.LiveServerToolCall
-	ToolCallCancellation         *genai.LiveServerToolCallCancellation
-	UsageMetadata                *genai.UsageMetadata
-	GoAway                       *genai.LiveServerGoAway
-	SessionResumptionUpdate      *genai.LiveServerSessionResumptionUpdate
-	VoiceActivity                *genai.VoiceActivity
+	// SetupComplete acknowledges the setup message; Vertex AI puts the
+	// session id in it.
+	SetupComplete *genai.LiveServerSetupComplete
+	// ServerContent is the model's output and turn signals: model turn
+	// parts, turnComplete, interrupted, generationComplete, transcriptions,
+	// grounding metadata.
+	ServerContent *genai.LiveServerContent
+	// ToolCall asks the client to run functions and send their responses.
+	ToolCall *genai.LiveServerToolCall
+	// ToolCallCancellation withdraws earlier tool calls by id.
+	ToolCallCancellation *genai.LiveServerToolCallCancellation
+	// UsageMetadata counts tokens, with Vertex AI's field names already
+	// mapped to the Gemini API's.
+	UsageMetadata *genai.UsageMetadata
+	// GoAway warns that the server will end the connection after TimeLeft.
+	GoAway *genai.LiveServerGoAway
+	// SessionResumptionUpdate carries a new handle to resume the session
+	// from.
+	SessionResumptionUpdate *genai.LiveServerSessionResumptionUpdate
+	// VoiceActivity reports the start or end of user speech.
+	VoiceActivity *genai.VoiceActivity
+	// VoiceActivityDetectionSignal is Vertex AI's voice activity signal.
 	VoiceActivityDetectionSignal *genai.VoiceActivityDetectionSignal
 }

@@ -56,6 +56,8 @@ const (
 	TriggerAudioStreamEnd
 )
 
+// String returns the name of the client message or signal that ended the
+// turn, as spelled on the wire (for example "clientContent").
 func (t Trigger) String() string {
 	switch t {
 	case TriggerClientContent:
