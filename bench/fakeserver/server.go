@@ -1,18 +1,14 @@
 package fakeserver
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/adklive/adklive/bench/wire"
 )
@@ -63,29 +59,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
-	c, err := websocket.Accept(w, r, nil)
+	c, err := upgrade(w, r)
 	if err != nil {
 		return
 	}
-	c.SetReadLimit(1 << 20)
-	if err := h.serve(r.Context(), c, sc); err != nil && !isClosed(err) {
+	defer c.nc.Close()
+	if err := h.serve(c, sc); err != nil && !errors.Is(err, errClientClosed) {
 		h.log.Warn("session failed", "scenario", sc.ID, "err", err)
-		c.Close(websocket.StatusInternalError, truncate(err.Error()))
-		return
+		c.closeWith(1011, truncate(err.Error()))
 	}
-	c.Close(websocket.StatusNormalClosure, "")
 }
 
-func (h *Handler) serve(ctx context.Context, c *websocket.Conn, sc wire.Scenario) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if _, _, err := c.Read(ctx); err != nil { // the setup message
+func (h *Handler) serve(c *wsConn, sc wire.Scenario) error {
+	if _, err := c.readMessage(); err != nil { // the setup message
 		return fmt.Errorf("reading setup: %w", err)
 	}
-	if err := c.Write(ctx, websocket.MessageBinary, wire.SetupCompleteFrame); err != nil {
+	if err := c.writeFrame(opBinary, wire.SetupCompleteFrame, false); err != nil {
 		return err
 	}
-	if err := c.Write(ctx, websocket.MessageBinary, wire.TurnCompleteFrame); err != nil {
+	if err := c.writeFrame(opBinary, wire.TurnCompleteFrame, true); err != nil {
 		return err
 	}
 
@@ -93,7 +85,7 @@ func (h *Handler) serve(ctx context.Context, c *websocket.Conn, sc wire.Scenario
 	// upstream and real-time modes, and the client's close in any mode.
 	upDone := make(chan error, 1)
 	counted := make(chan struct{})
-	go func() { upDone <- readUpstream(ctx, c, sc.UpChunks, counted) }()
+	go func() { upDone <- readUpstream(c, sc.UpChunks, counted) }()
 
 	switch sc.Mode {
 	case wire.Burst, wire.Realtime:
@@ -102,7 +94,7 @@ func (h *Handler) serve(ctx context.Context, c *websocket.Conn, sc wire.Scenario
 		case err := <-upDone:
 			return err
 		}
-		if err := stream(ctx, c, sc); err != nil {
+		if err := stream(c, sc); err != nil {
 			return err
 		}
 	case wire.Upstream:
@@ -111,32 +103,35 @@ func (h *Handler) serve(ctx context.Context, c *websocket.Conn, sc wire.Scenario
 		case err := <-upDone:
 			return err
 		}
-		if err := c.Write(ctx, websocket.MessageBinary, wire.TurnCompleteFrame); err != nil {
+		if err := c.writeFrame(opBinary, wire.TurnCompleteFrame, true); err != nil {
 			return err
 		}
 	}
 	return <-upDone
 }
 
-// stream sends the scenario's turns, flat out or at real-time pace.
-func stream(ctx context.Context, c *websocket.Conn, sc wire.Scenario) error {
+// stream sends the scenario's turns, flat out or at real-time pace. Flat
+// out, frames go out as the 64 KiB write buffer fills and at the end of
+// each turn; at real-time pace, each frame goes out as it is due.
+func stream(c *wsConn, sc wire.Scenario) error {
 	frame := wire.NewAudioFrame()
 	interval := time.Duration(wire.ChunkIntervalMillis) * time.Millisecond
+	realtime := sc.Mode == wire.Realtime
 	begin := time.Now()
 	var seq uint64
 	for range sc.Turns {
 		for range sc.FramesPerTurn {
-			if sc.Mode == wire.Realtime {
+			if realtime {
 				if d := time.Until(begin.Add(time.Duration(seq) * interval)); d > 0 {
 					time.Sleep(d)
 				}
 			}
-			if err := c.Write(ctx, websocket.MessageBinary, frame.Stamp(seq, time.Now().UnixNano())); err != nil {
+			if err := c.writeFrame(opBinary, frame.Stamp(seq, time.Now().UnixNano()), realtime); err != nil {
 				return err
 			}
 			seq++
 		}
-		if err := c.Write(ctx, websocket.MessageBinary, wire.TurnCompleteFrame); err != nil {
+		if err := c.writeFrame(opBinary, wire.TurnCompleteFrame, true); err != nil {
 			return err
 		}
 	}
@@ -157,14 +152,11 @@ type blob struct {
 
 // readUpstream reads client messages until the client closes, checks
 // every audio chunk byte for byte, and closes counted after want chunks.
-func readUpstream(ctx context.Context, c *websocket.Conn, want int, counted chan<- struct{}) error {
+func readUpstream(c *wsConn, want int, counted chan<- struct{}) error {
 	var n int
 	for {
-		_, data, err := c.Read(ctx)
+		data, err := c.readMessage()
 		if err != nil {
-			if isClosed(err) {
-				return nil
-			}
 			return err
 		}
 		var m upstreamMessage
@@ -203,12 +195,6 @@ func checkUpChunk(data []byte) error {
 		return fmt.Errorf("%d bytes that differ from those the client sends", len(data))
 	}
 	return nil
-}
-
-func isClosed(err error) bool {
-	s := websocket.CloseStatus(err)
-	return s == websocket.StatusNormalClosure || s == websocket.StatusGoingAway ||
-		errors.Is(err, context.Canceled) || errors.Is(err, net.ErrClosed) || strings.Contains(err.Error(), "EOF")
 }
 
 func truncate(s string) string {
