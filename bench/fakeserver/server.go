@@ -21,11 +21,21 @@ type Handler struct {
 
 	mu     sync.Mutex
 	starts map[string]chan struct{} // by scenario id; closed on go
+	joined map[string]int           // sessions connected, by scenario id
+}
+
+// join returns the index of a new session of the scenario.
+func (h *Handler) join(id string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := h.joined[id]
+	h.joined[id] = n + 1
+	return n
 }
 
 // NewHandler returns a server handler that logs to log.
 func NewHandler(log *slog.Logger) *Handler {
-	return &Handler{log: log, starts: make(map[string]chan struct{})}
+	return &Handler{log: log, starts: make(map[string]chan struct{}), joined: make(map[string]int)}
 }
 
 // start returns the channel closed when the scenario's client says go.
@@ -71,6 +81,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serve(c *wsConn, sc wire.Scenario) error {
+	index := h.join(sc.ID)
 	if _, err := c.readMessage(); err != nil { // the setup message
 		return fmt.Errorf("reading setup: %w", err)
 	}
@@ -94,7 +105,7 @@ func (h *Handler) serve(c *wsConn, sc wire.Scenario) error {
 		case err := <-upDone:
 			return err
 		}
-		if err := stream(c, sc); err != nil {
+		if err := stream(c, sc, index); err != nil {
 			return err
 		}
 	case wire.Upstream:
@@ -112,12 +123,18 @@ func (h *Handler) serve(c *wsConn, sc wire.Scenario) error {
 
 // stream sends the scenario's turns, flat out or at real-time pace. Flat
 // out, frames go out as the 64 KiB write buffer fills and at the end of
-// each turn; at real-time pace, each frame goes out as it is due.
-func stream(c *wsConn, sc wire.Scenario) error {
+// each turn; at real-time pace, each frame goes out as it is due, and the
+// sessions of a scenario are spread evenly over one 40 ms interval (session
+// index i of n starts i/n of an interval late), as independent callers
+// would be, rather than all sending at the same instant.
+func stream(c *wsConn, sc wire.Scenario, index int) error {
 	frame := wire.NewAudioFrame()
 	interval := time.Duration(wire.ChunkIntervalMillis) * time.Millisecond
 	realtime := sc.Mode == wire.Realtime
 	begin := time.Now()
+	if realtime && sc.Sessions > 0 {
+		begin = begin.Add(interval * time.Duration(index%sc.Sessions) / time.Duration(sc.Sessions))
+	}
 	var seq uint64
 	for range sc.Turns {
 		for range sc.FramesPerTurn {

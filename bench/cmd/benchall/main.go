@@ -1,0 +1,138 @@
+// Command benchall builds the fake server and the benchmark client, runs
+// every scenario with every adapter (the fake server pinned to CPU 0 and
+// the client to CPU 1 where taskset exists and there are two CPUs), and
+// prints one table with adklive's ratios against the floors and its peers
+// measured in the same run. Run it from the bench module's directory:
+//
+//	go run ./cmd/benchall
+//
+// It writes the raw results as JSON and the p99-latency plot as PNG.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/adklive/adklive/bench/measure"
+)
+
+func main() {
+	quick := flag.Bool("quick", false, "smaller scenarios, for a smoke run")
+	out := flag.String("out", "results.json", "write the raw results here")
+	plotPath := flag.String("plot", "../docs/bench-p99-latency.png", "write the p99 latency plot here")
+	profiles := flag.String("profiles", "", "write CPU and allocation profiles of adklive's burst and upstream runs into this directory")
+	flag.Parse()
+	log.SetFlags(0)
+	begin := time.Now()
+
+	dir, err := os.MkdirTemp("", "benchall")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/fakeserver", "./cmd/benchclient")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		log.Fatalf("building the fake server and the client: %v", err)
+	}
+
+	serverCPU, clientCPU := pinning()
+	srv := exec.Command(filepath.Join(dir, "fakeserver"))
+	srv = pinned(serverCPU, srv)
+	srv.Stderr = os.Stderr
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer func() { srv.Process.Kill(); srv.Wait() }()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		log.Fatalf("reading the fake server's address: %v", err)
+	}
+	server := strings.TrimSpace(line)
+
+	p := plan(*quick)
+	var results []measure.Result
+	var failures []string
+	for i, sc := range p {
+		args := append([]string{"-server", server}, sc.args()...)
+		if *profiles != "" && sc.adapter == "adklive" && sc.sessions == 1 && (sc.mode == "burst" || sc.mode == "upstream") {
+			os.MkdirAll(*profiles, 0o755)
+			base := filepath.Join(*profiles, "adklive-"+sc.mode)
+			args = append(args, "-cpuprofile", base+".cpu.pprof", "-memprofile", base+".allocs.pprof")
+		}
+		cmd := pinned(clientCPU, exec.Command(filepath.Join(dir, "benchclient"), args...))
+		var o, e bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &e
+		fmt.Fprintf(os.Stderr, "[%2d/%d] %-9s %-8s x%-4d ", i+1, len(p), sc.adapter, sc.mode, sc.sessions)
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			msg := fmt.Sprintf("%s %s x%d: %v: %s", sc.adapter, sc.mode, sc.sessions, err, strings.TrimSpace(e.String()))
+			failures = append(failures, msg)
+			fmt.Fprintf(os.Stderr, "FAILED\n")
+			continue
+		}
+		var r measure.Result
+		if err := json.Unmarshal(o.Bytes(), &r); err != nil {
+			failures = append(failures, fmt.Sprintf("%s %s x%d: bad output: %v", sc.adapter, sc.mode, sc.sessions, err))
+			continue
+		}
+		results = append(results, r)
+		fmt.Fprintf(os.Stderr, "ok (%.1fs)\n", time.Since(start).Seconds())
+	}
+
+	if data, err := json.MarshalIndent(results, "", "  "); err == nil {
+		os.WriteFile(*out, append(data, '\n'), 0o644)
+	}
+	if err := writePlot(*plotPath, results); err != nil {
+		log.Printf("plot: %v", err)
+	}
+	fmt.Printf("Machine: %s/%s, %d CPUs, %s; fake server on CPU %s, client on CPU %s; total %s\n\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), orNone(serverCPU), orNone(clientCPU),
+		time.Since(begin).Round(time.Second))
+	printTables(os.Stdout, results)
+	if len(failures) > 0 {
+		fmt.Println("\nFAILED:")
+		for _, f := range failures {
+			fmt.Println("  " + f)
+		}
+		os.Exit(1)
+	}
+}
+
+// pinning returns the CPUs for the server and the client, or "" when the
+// processes cannot be pinned.
+func pinning() (server, client string) {
+	if _, err := exec.LookPath("taskset"); err != nil || runtime.NumCPU() < 2 {
+		return "", ""
+	}
+	return "0", "1"
+}
+
+func pinned(cpu string, cmd *exec.Cmd) *exec.Cmd {
+	if cpu == "" {
+		return cmd
+	}
+	c := exec.Command("taskset", append([]string{"-c", cpu, cmd.Path}, cmd.Args[1:]...)...)
+	return c
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(not pinned)"
+	}
+	return s
+}

@@ -1,0 +1,57 @@
+package main
+
+import "strconv"
+
+// scenario is one run of the client.
+type scenario struct {
+	adapter, mode           string
+	sessions, turns, frames int
+	chunks                  int
+}
+
+func (s scenario) args() []string {
+	return []string{
+		"-adapter", s.adapter, "-mode", s.mode, "-sessions", strconv.Itoa(s.sessions),
+		"-turns", strconv.Itoa(s.turns), "-frames", strconv.Itoa(s.frames), "-chunks", strconv.Itoa(s.chunks),
+	}
+}
+
+// adapters in the order the tables list them.
+var adapters = []string{"transport", "json", "genai", "adkgo", "adklive"}
+
+// decoding are the adapters that decode frames and send audio.
+var decoding = []string{"json", "genai", "adkgo", "adklive"}
+
+// concurrency are the session counts of the concurrent bursts.
+var concurrency = []int{1, 100, 500}
+
+// realtimeSessions are the session counts of the real-time load.
+var realtimeSessions = []int{1, 100, 500, 1000}
+
+// plan lists the scenarios: every burst moves the same number of audio
+// chunks in all, split across its sessions.
+func plan(quick bool) []scenario {
+	totalFrames, upChunks, idle, rtFrames := 40000, 20000, 1000, 150
+	if quick {
+		totalFrames, upChunks, idle, rtFrames = 4000, 2000, 100, 25
+		realtimeSessions = []int{1, 100}
+	}
+	var p []scenario
+	for _, a := range adapters {
+		for _, n := range concurrency {
+			p = append(p, scenario{adapter: a, mode: "burst", sessions: n, turns: 4, frames: totalFrames / n / 4})
+		}
+	}
+	for _, a := range decoding {
+		p = append(p, scenario{adapter: a, mode: "upstream", sessions: 1, chunks: upChunks})
+	}
+	for _, a := range decoding {
+		p = append(p, scenario{adapter: a, mode: "idle", sessions: idle})
+	}
+	for _, a := range decoding {
+		for _, n := range realtimeSessions {
+			p = append(p, scenario{adapter: a, mode: "realtime", sessions: n, turns: 2, frames: rtFrames / 2})
+		}
+	}
+	return p
+}
