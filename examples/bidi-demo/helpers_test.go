@@ -32,17 +32,23 @@ type demo struct {
 	logs   *syncBuffer
 }
 
-// startDemo runs the program with args (plus -addr on a free loopback
-// port, -simulator and -env none), waits for it to print its URL, and stops
-// it at the end of the test, failing the test if it does not stop cleanly
-// or leaves goroutines behind.
+// startDemo runs the program on the local simulator (see startProgram).
 func startDemo(t *testing.T, args ...string) *demo {
+	t.Helper()
+	return startProgram(t, append([]string{"-simulator"}, args...)...)
+}
+
+// startProgram runs the program with args (plus -addr on a free loopback
+// port and -env none), waits for it to print its URL, and stops it at the
+// end of the test, failing the test if it does not stop cleanly or leaves
+// goroutines behind.
+func startProgram(t *testing.T, args ...string) *demo {
 	t.Helper()
 	leaktest.Check(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	stdoutR, stdoutW := io.Pipe()
 	d := &demo{cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
-	args = append([]string{"-addr", "127.0.0.1:0", "-simulator", "-env", "none", "-v"}, args...)
+	args = append([]string{"-addr", "127.0.0.1:0", "-env", "none", "-v"}, args...)
 	go func() {
 		err := run(ctx, args, stdoutW, d.logs)
 		stdoutW.Close()

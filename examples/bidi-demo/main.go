@@ -57,7 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer backend.Close()
 	if backend.Simulated {
-		logger.Warn("no Gemini credentials: using the local Live simulator (canned replies, synthetic audio)",
+		// The reason is either the missing credentials or -simulator.
+		logger.Warn("using the local Live simulator (canned replies, synthetic audio)",
 			"reason", backend.Reason, "model", cfg.model)
 	} else {
 		logger.Info("using Gemini", "model", cfg.model, "backend", backend.Model.Backend().String())

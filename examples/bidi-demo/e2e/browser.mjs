@@ -92,6 +92,10 @@ await step("the page loads, connects and says it runs on the simulator", async (
   await page.goto(url);
   await page.waitForSelector('#connectionStatus[data-state="connected"]');
   await page.waitForSelector("#simulatorBanner:not([hidden])");
+  // The demo runs with -simulator: the banner gives that reason, not
+  // missing credentials.
+  const reason = await page.textContent("#simulatorReason");
+  check(reason === "forced with -simulator", `the banner gives the reason ${JSON.stringify(reason)}`);
   const model = await page.textContent("#modelName");
   check(/native-audio.*AUDIO/.test(model), `model label ${JSON.stringify(model)}`);
   check(await page.isEnabled("#sendButton"), "Send is disabled while connected");

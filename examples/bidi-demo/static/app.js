@@ -242,6 +242,7 @@ fetch("/api/config")
   .then((cfg) => {
     if (!cfg) return;
     $("modelName").textContent = `${cfg.model} · ${cfg.responseModality}`;
+    if (cfg.simulatorReason) $("simulatorReason").textContent = cfg.simulatorReason;
     $("simulatorBanner").hidden = !cfg.simulator;
   })
   .catch(() => {});
