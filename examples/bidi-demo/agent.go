@@ -78,12 +78,6 @@ func newTimeTool(now func() time.Time) (tool.FunctionTool, error) {
 	})
 }
 
-// isNativeAudio reports whether model is a native-audio model, which can
-// only answer with audio.
-func isNativeAudio(model string) bool {
-	return strings.Contains(strings.ToLower(model), "native-audio")
-}
-
 // liveOptions are the per-connection choices of the query string.
 type liveOptions struct {
 	proactivity     bool
@@ -100,7 +94,7 @@ func runConfigFor(model string, backend genai.Backend, opts liveOptions) (cfg ru
 		ResponseModalities: []genai.Modality{genai.ModalityText},
 		SessionResumption:  &genai.SessionResumptionConfig{},
 	}
-	if !isNativeAudio(model) {
+	if !simulator.IsNativeAudio(model) {
 		if opts.proactivity {
 			ignored = append(ignored, "proactivity")
 		}

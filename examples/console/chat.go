@@ -135,7 +135,7 @@ func chat(ctx context.Context, opts options, stdin io.Reader, stdout, stderr io.
 // native-audio models answer only in audio, so the console asks for a
 // transcription of it; other models answer in text.
 func runConfigFor(model string) runconfig.RunConfig {
-	if strings.Contains(model, "native-audio") {
+	if simulator.IsNativeAudio(model) {
 		return runconfig.RunConfig{
 			ResponseModalities:       []genai.Modality{genai.ModalityAudio},
 			OutputAudioTranscription: &genai.AudioTranscriptionConfig{},

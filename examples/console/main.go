@@ -17,8 +17,9 @@
 // GOOGLE_CLOUD_LOCATION for Vertex AI. Without any, the console starts a
 // local Live simulator and says so, so it runs on a fresh, offline machine.
 //
-// Models whose name contains "native-audio" answer only in audio: the
-// console then asks for a transcription of the answer and prints that.
+// Models whose name contains "native-audio", in any case, answer only in
+// audio: the console then asks for a transcription of the answer and
+// prints that.
 package main
 
 import (

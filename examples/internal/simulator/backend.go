@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"google.golang.org/genai"
 
@@ -25,6 +26,13 @@ type Config struct {
 	Logger *slog.Logger
 	// Responder tunes the simulated model.
 	Responder Options
+}
+
+// IsNativeAudio reports whether model (any case) is a native-audio model,
+// which answers only with audio: the examples ask such a model for the AUDIO
+// response modality, and any other for TEXT.
+func IsNativeAudio(model string) bool {
+	return strings.Contains(strings.ToLower(model), "native-audio")
 }
 
 // Backend is the model an example talks to: Gemini, or the local simulator.

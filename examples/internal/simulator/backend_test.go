@@ -117,3 +117,23 @@ func TestSimulatorConnectionsAreLoggedAtDebugOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestIsNativeAudioIgnoresCase(t *testing.T) {
+	tests := []struct {
+		model string
+		want  bool
+	}{
+		{"gemini-2.5-flash-native-audio-preview-12-2025", true},
+		{"Gemini-2.5-Flash-Native-Audio-Latest", true},
+		{"models/GEMINI-LIVE-NATIVE-AUDIO", true},
+		{"gemini-2.5-flash", false},
+		{"gemini-live-2.5-flash-preview", false},
+		{"native_audio", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsNativeAudio(tt.model); got != tt.want {
+			t.Errorf("IsNativeAudio(%q) = %v, want %v", tt.model, got, tt.want)
+		}
+	}
+}
