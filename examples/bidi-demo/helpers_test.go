@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/examples/internal/simulator"
 	"github.com/adklive/adklive/internal/leaktest"
 )
 
@@ -225,4 +228,42 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// testServer is the demo's server on the local simulator, served by
+// httptest, with the simulator at hand to inspect what the model received.
+type testServer struct {
+	*demo
+	srv     *server
+	backend *simulator.Backend
+}
+
+// startServer builds the server for model as run does and serves it. At
+// the end of the test it shuts the server down and checks no goroutine is
+// left behind.
+func startServer(t *testing.T, model string) *testServer {
+	t.Helper()
+	leaktest.Check(t)
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	backend, err := simulator.Open(t.Context(), simulator.Config{Model: model, Force: true, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := newServer(&config{model: model, maxFrame: defaultMaxFrame}, backend, logger)
+	if err != nil {
+		backend.Close()
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.handler())
+	t.Cleanup(func() {
+		srv.endRuns()
+		srv.drain()
+		hs.Close()
+		backend.Close()
+		if t.Failed() {
+			t.Logf("server logs:\n%s", logs)
+		}
+	})
+	return &testServer{demo: &demo{url: hs.URL, logs: logs}, srv: srv, backend: backend}
 }

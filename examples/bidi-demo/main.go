@@ -16,8 +16,6 @@ import (
 	_ "time/tzdata" // get_current_time works on machines without a zoneinfo database
 
 	"github.com/adklive/adklive/examples/internal/simulator"
-	"github.com/adklive/adklive/runner"
-	"github.com/adklive/adklive/session"
 )
 
 // appName is the app sessions are stored under, as in ADK's demo.
@@ -64,32 +62,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		logger.Info("using Gemini", "model", cfg.model, "backend", backend.Model.Backend().String())
 	}
 
-	ag, err := newAgent(backend.Model, time.Now)
+	srv, err := newServer(cfg, backend, logger)
 	if err != nil {
 		return err
 	}
-	r, err := runner.New(runner.Config{AppName: appName, Agent: ag, SessionService: session.InMemory(), Logger: logger})
-	if err != nil {
-		return err
-	}
-
+	defer srv.endRuns()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
-	}
-	runsCtx, endRuns := context.WithCancel(context.Background())
-	defer endRuns()
-	srv := &server{
-		runner:          r,
-		model:           cfg.model,
-		backend:         backend.Model.Backend(),
-		simulated:       backend.Simulated,
-		simulatorReason: backend.Reason,
-		allowedOrigins:  cfg.allowedOrigins,
-		maxFrame:        cfg.maxFrame,
-		logger:          logger,
-		static:          staticFS(),
-		ctx:             runsCtx,
 	}
 	httpServer := &http.Server{
 		Handler:           srv.handler(),
@@ -104,14 +84,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go func() { serveErr <- httpServer.Serve(ln) }()
 	select {
 	case err := <-serveErr:
-		endRuns()
+		srv.endRuns()
 		srv.drain()
 		return err
 	case <-ctx.Done():
 	}
 
 	logger.Info("shutting down: ending every live run")
-	endRuns()
+	srv.endRuns()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	err = httpServer.Shutdown(shutdownCtx) // stops listening; waits for plain HTTP requests

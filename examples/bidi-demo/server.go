@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"google.golang.org/genai"
 
+	"github.com/adklive/adklive/examples/internal/simulator"
 	"github.com/adklive/adklive/runner"
+	"github.com/adklive/adklive/session"
 )
 
 // server is the demo's HTTP side: the page, its configuration, and one live
@@ -27,13 +30,41 @@ type server struct {
 	logger          *slog.Logger
 	static          fs.FS
 
-	// ctx ends at shutdown, which ends every live run.
-	ctx context.Context
+	// ctx ends at shutdown (endRuns), which ends every live run.
+	ctx     context.Context
+	endRuns context.CancelFunc
 	// conns counts the WebSocket handlers still running.
 	conns sync.WaitGroup
 
 	mu      sync.Mutex
 	closing bool // no new WebSocket is accepted
+}
+
+// newServer builds the demo agent on backend, its runner, and the server
+// that runs it live for each WebSocket.
+func newServer(cfg *config, backend *simulator.Backend, logger *slog.Logger) (*server, error) {
+	ag, err := newAgent(backend.Model, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	r, err := runner.New(runner.Config{AppName: appName, Agent: ag, SessionService: session.InMemory(), Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	ctx, endRuns := context.WithCancel(context.Background())
+	return &server{
+		runner:          r,
+		model:           cfg.model,
+		backend:         backend.Model.Backend(),
+		simulated:       backend.Simulated,
+		simulatorReason: backend.Reason,
+		allowedOrigins:  cfg.allowedOrigins,
+		maxFrame:        cfg.maxFrame,
+		logger:          logger,
+		static:          staticFS(),
+		ctx:             ctx,
+		endRuns:         endRuns,
+	}, nil
 }
 
 // handler routes the demo's requests.

@@ -94,6 +94,11 @@ func Open(ctx context.Context, cfg Config) (*Backend, error) {
 	return &Backend{Model: m, Simulated: true, Reason: reason, server: srv}, nil
 }
 
+// Server returns the simulator's fake Live API server, or nil when the
+// backend is Gemini. Tests read from it what the model received (see
+// livetest.Server.Sessions).
+func (b *Backend) Server() *livetest.Server { return b.server }
+
 // Close stops the simulator, if the backend runs one: every open simulated
 // connection is closed with 1001 (going away). It is idempotent.
 func (b *Backend) Close() {

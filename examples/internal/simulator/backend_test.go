@@ -49,6 +49,10 @@ func TestOpenWithoutCredentialsStartsTheSimulator(t *testing.T) {
 	if got := receiveTurn(t, conn, false); !strings.HasPrefix(got.text.String(), "You said: “ping”.") {
 		t.Errorf("reply = %q", got.text.String())
 	}
+	// Tests can see what the simulator received.
+	if sessions := b.Server().Sessions(); len(sessions) != 1 || sessions[0].Setup() == nil {
+		t.Errorf("the simulator's server holds %d sessions, want the one with the setup sent", len(sessions))
+	}
 }
 
 func TestOpenWithCredentialsUsesGemini(t *testing.T) {
@@ -59,8 +63,8 @@ func TestOpenWithCredentialsUsesGemini(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if b.Simulated || b.Reason != "" {
-		t.Errorf("Simulated = %v, Reason = %q with an API key; want Gemini", b.Simulated, b.Reason)
+	if b.Simulated || b.Reason != "" || b.Server() != nil {
+		t.Errorf("Simulated = %v, Reason = %q, Server %v with an API key; want Gemini", b.Simulated, b.Reason, b.Server())
 	}
 }
 
