@@ -28,6 +28,7 @@ type checker struct {
 	err       error
 	readyOnce sync.Once
 	live      atomic.Bool // set once the ready signal arrived
+	finished  atomic.Bool // set once everything expected arrived
 }
 
 // markReady signals readiness once, whether the session went live or
@@ -43,14 +44,14 @@ func (c *checker) handle(it adapter.Item) bool {
 			c.live.Store(true)
 			c.markReady()
 		}
-		return c.raw < c.wantRaw
+		return c.more(c.raw < c.wantRaw)
 	case adapter.TurnComplete:
 		c.turns++
 		if c.turns == 1 {
 			c.live.Store(true)
 			c.markReady()
 		}
-		return c.turns <= c.wantTurns
+		return c.more(c.turns <= c.wantTurns)
 	case adapter.Audio:
 		if c.turns == 0 {
 			c.err = fmt.Errorf("audio before the ready signal")
@@ -61,13 +62,21 @@ func (c *checker) handle(it adapter.Item) bool {
 			c.err = err
 			return false
 		}
-		if c.keepLatency {
+		if c.keepLatency && (c.turns > 1 || c.wantTurns == 1) { // the first turn warms up, unless it is the only one
 			c.latencies = append(c.latencies, time.Now().UnixNano()-sent)
 		}
 		c.frames++
 		return true
 	}
 	return true
+}
+
+// more records that the session is finished when it wants no more.
+func (c *checker) more(want bool) bool {
+	if !want {
+		c.finished.Store(true)
+	}
+	return want
 }
 
 // check reports whether everything expected arrived.

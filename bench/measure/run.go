@@ -77,7 +77,7 @@ func runDownstream(ctx context.Context, cfg Config, sc wire.Scenario, base strin
 	var ready, done sync.WaitGroup
 	ready.Add(cfg.Sessions)
 	checkers := make([]*checker, cfg.Sessions)
-	errs := make([]error, cfg.Sessions)
+	var first firstError
 	for i := range cfg.Sessions {
 		c := &checker{wantTurns: cfg.Turns, wantFrames: wantFrames, ready: ready.Done, keepLatency: realtime}
 		if raw {
@@ -90,17 +90,17 @@ func runDownstream(ctx context.Context, cfg Config, sc wire.Scenario, base strin
 		done.Add(1)
 		go func() {
 			defer done.Done()
-			errs[i] = session(ctx, cfg.Adapter, base, c, realtime && !raw)
-			if errs[i] != nil {
+			if err := session(ctx, cfg.Adapter, base, c, realtime && !raw); err != nil {
+				first.set(fmt.Errorf("session %d: %w", i, err))
 				c.markReady()
 				cancel()
 			}
 		}()
 	}
 	ready.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := first.get(); err != nil {
 		done.Wait()
-		return errors.Join(errs...)
+		return err
 	}
 	window(cfg.WindowStart)
 	cpu0, t0 := cpuTime(), time.Now()
@@ -110,7 +110,7 @@ func runDownstream(ctx context.Context, cfg Config, sc wire.Scenario, base strin
 	done.Wait()
 	cpu1, t1 := cpuTime(), time.Now()
 	window(cfg.WindowEnd)
-	if err := errors.Join(errs...); err != nil {
+	if err := first.get(); err != nil {
 		return err
 	}
 	var lat []int64
@@ -136,6 +136,27 @@ func runDownstream(ctx context.Context, cfg Config, sc wire.Scenario, base strin
 		res.MaxMs = float64(lat[len(lat)-1]) / 1e6
 	}
 	return nil
+}
+
+// firstError keeps the first error of many sessions: the cause, where
+// the others are mostly its consequences (a cancelled context).
+type firstError struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (f *firstError) set(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *firstError) get() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
 }
 
 // session opens one session and receives until c is satisfied; with
@@ -165,6 +186,9 @@ func session(ctx context.Context, a adapter.Adapter, base string, c *checker, up
 					continue
 				}
 				if err := s.SendAudio(ctx, chunk); err != nil {
+					if c.finished.Load() {
+						err = nil // the session ended as it should, under the sender
+					}
 					sent <- err
 					return
 				}
