@@ -56,6 +56,8 @@
 //	-env FILE            the .env file to load
 //	-v                   debug logging
 //
-// SIGINT or SIGTERM shuts the server down gracefully: every live run is
-// ended and every WebSocket closed with 1001 (going away).
+// SIGINT or SIGTERM shuts the server down gracefully: new WebSockets are
+// refused, every live run is ended and every WebSocket closed with 1001
+// (going away). The shutdown gives up on clients that have not closed
+// after 15 seconds; a second SIGINT or SIGTERM kills the program at once.
 package main

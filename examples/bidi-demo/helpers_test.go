@@ -161,11 +161,23 @@ type frame struct {
 // next returns the next frame, failing the test if none comes in time.
 func (c *client) next() frame {
 	c.t.Helper()
+	f, err := c.tryNext()
+	if err != nil {
+		c.t.Fatalf("read: %v", err)
+	}
+	return f
+}
+
+// tryNext returns the next frame, or the read's error (a
+// websocket.CloseError when the server closed the connection). It fails
+// the test if the frame is not an event.
+func (c *client) tryNext() (frame, error) {
+	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	typ, data, err := c.ws.Read(ctx)
 	if err != nil {
-		c.t.Fatalf("read: %v", err)
+		return frame{}, err
 	}
 	if typ != websocket.MessageText {
 		c.t.Fatalf("server sent a %v frame; every event must be a text frame", typ)
@@ -174,7 +186,7 @@ func (c *client) next() frame {
 	if err := json.Unmarshal(data, &ev); err != nil {
 		c.t.Fatalf("server frame is not an event: %v\n%s", err, data)
 	}
-	return frame{raw: data, ev: &ev}
+	return frame{raw: data, ev: &ev}, nil
 }
 
 // until returns the frames up to and including the first that satisfies
@@ -257,8 +269,11 @@ func startServer(t *testing.T, model string) *testServer {
 	}
 	hs := httptest.NewServer(srv.handler())
 	t.Cleanup(func() {
-		srv.endRuns()
-		srv.drain()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := srv.shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
 		hs.Close()
 		backend.Close()
 		if t.Failed() {

@@ -21,11 +21,15 @@ import (
 // appName is the app sessions are stored under, as in ADK's demo.
 const appName = "bidi-demo"
 
-// shutdownTimeout bounds a graceful shutdown.
+// shutdownTimeout bounds a graceful shutdown: run returns an error when
+// connections are still open after it.
 const shutdownTimeout = 15 * time.Second
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Once the first signal has started the graceful shutdown, restore the
+	// default handling, so that a second Ctrl-C kills the program at once.
+	context.AfterFunc(ctx, stop)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,22 +87,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()
 	select {
-	case err := <-serveErr:
-		srv.endRuns()
-		srv.drain()
-		return err
+	case err := <-serveErr: // the listener failed
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		return errors.Join(err, srv.shutdown(shutdownCtx))
 	case <-ctx.Done():
 	}
 
 	logger.Info("shutting down: ending every live run")
-	srv.endRuns()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	err = httpServer.Shutdown(shutdownCtx) // stops listening; waits for plain HTTP requests
-	srv.drain()                            // waits for the WebSocket handlers, which Shutdown does not track
+	// The WebSocket handlers first, which http.Server.Shutdown does not
+	// track; then the listener and the plain HTTP requests.
+	wsErr := srv.shutdown(shutdownCtx)
+	httpErr := httpServer.Shutdown(shutdownCtx)
 	<-serveErr
+	if err := errors.Join(wsErr, httpErr); err != nil {
+		return err
+	}
 	logger.Info("stopped")
-	return err
+	return nil
 }
 
 // serveURL is the URL to open for a listener: localhost when it listens on

@@ -38,6 +38,7 @@ type server struct {
 
 	mu      sync.Mutex
 	closing bool // no new WebSocket is accepted
+	open    int  // WebSocket handlers running, as conns counts them
 }
 
 // newServer builds the demo agent on backend, its runner, and the server

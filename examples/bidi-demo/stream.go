@@ -51,7 +51,7 @@ func (s *server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the server is shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	defer s.conns.Done()
+	defer s.leave()
 
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.allowedOrigins})
 	if err != nil {
@@ -97,6 +97,12 @@ func (c *liveConn) serve() {
 	defer q.Close()
 
 	if _, err := c.s.runner.GetOrCreateSession(runCtx, c.userID, c.sessionID); err != nil {
+		if runCtx.Err() != nil {
+			// The server began shutting down after it accepted this
+			// connection: that is not a failure of the session.
+			c.close(websocket.StatusGoingAway, "server shutting down")
+			return
+		}
 		code := codeInternal
 		if errors.Is(err, session.ErrInvalidArgument) {
 			code = codeInvalidArgument
@@ -224,24 +230,4 @@ func parseLiveOptions(q url.Values) (liveOptions, error) {
 		}
 	}
 	return opts, nil
-}
-
-// enter registers a new WebSocket handler, unless the server is shutting
-// down.
-func (s *server) enter() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closing {
-		return false
-	}
-	s.conns.Add(1)
-	return true
-}
-
-// drain refuses new WebSockets and waits for the open ones to end.
-func (s *server) drain() {
-	s.mu.Lock()
-	s.closing = true
-	s.mu.Unlock()
-	s.conns.Wait()
 }
