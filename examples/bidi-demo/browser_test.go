@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"os/exec"
@@ -11,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/examples/internal/simulator"
 	"github.com/adklive/adklive/examples/internal/wav"
 )
@@ -48,6 +52,8 @@ func TestBrowserEndToEnd(t *testing.T) {
 
 	mic := filepath.Join(t.TempDir(), "mic.wav")
 	writeMicrophoneWAV(t, mic)
+	summaries := filepath.Join(t.TempDir(), "summaries.json")
+	writeSummaryCases(t, summaries)
 	shot := *screenshot
 	if shot == "" {
 		shot = filepath.Join(t.TempDir(), "bidi-demo.png")
@@ -63,6 +69,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	cmd.Env = append(os.Environ(),
 		"BIDI_DEMO_URL="+d.url,
 		"BIDI_DEMO_WAV="+mic,
+		"BIDI_DEMO_SUMMARIES="+summaries,
 		"BIDI_DEMO_SCREENSHOT="+shot,
 		"CHROMIUM_PATH="+chromium,
 	)
@@ -171,6 +178,45 @@ func writeMicrophoneWAV(t *testing.T, file string) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(file, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeSummaryCases writes, for the page's event console, events the
+// simulator does not produce, encoded as the server encodes them, each with
+// the summary the console must show for it.
+func writeSummaryCases(t *testing.T, file string) {
+	t.Helper()
+	type summaryCase struct {
+		Event json.RawMessage `json:"event"`
+		Want  string          `json:"want"`
+	}
+	var cases []summaryCase
+	for _, tt := range []struct {
+		ev   *event.Event
+		want string
+	}{
+		{&event.Event{VoiceActivity: &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityStart}},
+			"Voice activity ACTIVITY_START"},
+		{&event.Event{VoiceActivity: &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityEnd}},
+			"Voice activity ACTIVITY_END"},
+		{&event.Event{GoAway: &genai.LiveServerGoAway{TimeLeft: 50 * time.Second}}, "Go away (50s)"},
+		{&event.Event{ToolCallCancellation: &genai.LiveServerToolCallCancellation{IDs: []string{"c1", "c2"}}},
+			"Tool calls cancelled: c1, c2"},
+		{&event.Event{UsageMetadata: &genai.UsageMetadata{PromptTokenCount: 10, ResponseTokenCount: 20, TotalTokenCount: 30}},
+			"Usage: 30 tokens (10 prompt, 20 response)"},
+	} {
+		raw, err := json.Marshal(tt.ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, summaryCase{Event: raw, Want: tt.want})
+	}
+	b, err := json.Marshal(cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

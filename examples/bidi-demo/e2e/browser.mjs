@@ -4,23 +4,27 @@
 // sees and hears (the playback worklet's counters), and takes a screenshot.
 //
 //   BIDI_DEMO_URL=http://127.0.0.1:8000 BIDI_DEMO_WAV=speech.wav \
-//   BIDI_DEMO_SCREENSHOT=shot.png node browser.mjs
+//   BIDI_DEMO_SCREENSHOT=shot.png [BIDI_DEMO_SUMMARIES=cases.json] node browser.mjs
 //
 // The server must run the local simulator with the default (native-audio)
 // model. The WAV should hold a short utterance followed by about three
 // seconds of silence: Chromium loops it, so the second utterance talks over
-// the agent's reply to the first. CHROMIUM_PATH overrides /usr/bin/chromium.
+// the agent's reply to the first. BIDI_DEMO_SUMMARIES names a JSON array of
+// {event, want}: server events the simulator does not produce, each with
+// the summary the event console must give it. CHROMIUM_PATH overrides
+// /usr/bin/chromium.
 // Exits non-zero, with a failure screenshot next to BIDI_DEMO_SCREENSHOT,
 // when a check fails.
 
 import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const url = process.env.BIDI_DEMO_URL;
 const wav = process.env.BIDI_DEMO_WAV;
 const screenshot = process.env.BIDI_DEMO_SCREENSHOT;
+const summaryCases = process.env.BIDI_DEMO_SUMMARIES;
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const timeout = 30_000;
 
@@ -99,6 +103,19 @@ await step("the page loads, connects and says it runs on the simulator", async (
   const model = await page.textContent("#modelName");
   check(/native-audio.*AUDIO/.test(model), `model label ${JSON.stringify(model)}`);
   check(await page.isEnabled("#sendButton"), "Send is disabled while connected");
+});
+
+await step("the event console summarises every kind of event", async () => {
+  if (!summaryCases) return;
+  const cases = JSON.parse(readFileSync(summaryCases, "utf8"));
+  const got = await page.evaluate(async (cases) => {
+    const { summarize } = await import("/static/eventlog.js");
+    return cases.map((c) => summarize(c.event));
+  }, cases);
+  const wrong = cases.flatMap((c, i) =>
+    got[i] === c.want ? [] : [`${JSON.stringify(c.event)}: got "${got[i]}", want "${c.want}"`],
+  );
+  check(wrong.length === 0, `summaries:\n  ${wrong.join("\n  ")}`);
 });
 
 await step("the camera modal sends a JPEG snapshot", async () => {

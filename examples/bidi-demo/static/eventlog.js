@@ -45,7 +45,7 @@ export function summarize(ev) {
   }
   if (ev.goAway) parts.push(`Go away (${ev.goAway.timeLeft || "soon"})`);
   if (ev.toolCallCancellation) parts.push(`Tool calls cancelled: ${(ev.toolCallCancellation.ids || []).join(", ")}`);
-  if (ev.voiceActivity) parts.push(`Voice activity ${ev.voiceActivity.type || ""}`.trim());
+  if (ev.voiceActivity) parts.push(`Voice activity ${ev.voiceActivity.voiceActivityType || ""}`.trim());
   if (ev.generationComplete) parts.push("Generation complete");
   if (ev.turnComplete) parts.push("Turn complete");
   return parts.length ? parts.join(" · ") : "Event";
