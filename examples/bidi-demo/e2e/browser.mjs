@@ -59,6 +59,45 @@ const pageLog = [];
 page.on("console", (m) => pageLog.push(`${m.type()}: ${m.text()}`));
 page.on("pageerror", (e) => pageLog.push(`page error: ${e.message}`));
 
+// Count the samples of agent audio the page receives, to compare with what
+// its player plays.
+await page.addInitScript(() => {
+  window.__audioSamples = 0;
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (e) => {
+        if (typeof e.data !== "string") return;
+        let ev;
+        try {
+          ev = JSON.parse(e.data);
+        } catch {
+          return;
+        }
+        for (const part of (ev.content && ev.content.parts) || []) {
+          const blob = part.inlineData;
+          if (blob && blob.data && /^audio\/pcm/.test(blob.mimeType || "")) {
+            const pad = blob.data.endsWith("==") ? 2 : blob.data.endsWith("=") ? 1 : 0;
+            window.__audioSamples += ((blob.data.length * 3) / 4 - pad) / 2;
+          }
+        }
+      });
+    }
+  };
+});
+
+// Hold the player's worklet until the agent's first audio has arrived, as
+// on a slow network: the page must queue that audio, not drop it.
+await page.route(
+  "**/static/pcm-player-processor.js",
+  async (route) => {
+    await page.waitForFunction(() => window.__audioSamples > 0, null, { timeout }).catch(() => {});
+    await route.continue();
+  },
+  { times: 1 },
+);
+
 let failed = false;
 async function step(name, fn) {
   if (failed) return;
@@ -166,8 +205,16 @@ await step("a typed message gets a streamed reply bubble and console entries", a
   await page.uncheck("#showAudio");
 });
 
-await step("the spoken reply is played", async () => {
-  await page.waitForFunction(() => Number(document.getElementById("playback").dataset.played) > 24000);
+await step("the whole spoken reply is played, even what came before the player was ready", async () => {
+  const received = () => page.evaluate(() => window.__audioSamples);
+  check((await received()) > 24000, `only ${await received()} samples of audio received`);
+  await page
+    .waitForFunction(() => Number(document.getElementById("playback").dataset.played) >= window.__audioSamples, null, {
+      timeout: 15_000,
+    })
+    .catch(async (err) => {
+      throw new Error(`played ${(await playback()).played} of the ${await received()} samples received: ${err.message}`);
+    });
 });
 
 await step("a console entry expands to its JSON", async () => {

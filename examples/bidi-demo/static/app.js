@@ -110,13 +110,14 @@ function send(frame, summary, logData, opts) {
 
 function onEvent(ev) {
   log.downstream(ev);
-  if (ev.interrupted && player) {
-    player.clear(); // stop speaking at once
+  if (ev.interrupted) {
+    withPlayer((p) => p.clear()); // stop speaking at once
   }
   for (const part of (ev.content && ev.content.parts) || []) {
     const blob = part.inlineData;
-    if (blob && blob.data && /^audio\/pcm/.test(blob.mimeType || "") && player) {
-      player.push(base64ToArrayBuffer(blob.data));
+    if (blob && blob.data && /^audio\/pcm/.test(blob.mimeType || "")) {
+      const pcm = base64ToArrayBuffer(blob.data);
+      withPlayer((p) => p.push(pcm));
     }
   }
   chat.handle(ev);
@@ -138,6 +139,17 @@ function onPlayerStatus(st) {
     el.dataset.bufferedAfterClear = st.buffered;
   }
   el.textContent = `${(st.buffered / 24000).toFixed(1)} s`;
+}
+
+// withPlayer calls fn with the audio player: at once when it is ready, or
+// when it is, if it is still starting, so audio that arrives meanwhile is
+// queued, not lost. Calls made while it starts run in order, so an
+// interruption still clears the audio queued before it. Before any user
+// gesture there is no player (the browser would not play), and nothing to
+// do.
+function withPlayer(fn) {
+  if (player) fn(player);
+  else if (playerStarting) playerStarting.then((p) => p && fn(p));
 }
 
 // ensurePlayer creates the 24 kHz player on the first user gesture.
