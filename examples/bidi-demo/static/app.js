@@ -136,7 +136,7 @@ function onPlayerStatus(st) {
   el.dataset.played = st.played;
   if (st.cleared) {
     el.dataset.cleared = Number(el.dataset.cleared) + 1;
-    el.dataset.bufferedAfterClear = st.buffered;
+    el.dataset.droppedByClear = st.dropped; // samples the last clear silenced
   }
   el.textContent = `${(st.buffered / 24000).toFixed(1)} s`;
 }

@@ -8,7 +8,8 @@ const PLAYER_URL = "/static/pcm-player-processor.js";
 export class AudioPlayer {
   // create must be called from a user gesture (a click), or the browser
   // keeps the context suspended. onStatus receives the worklet's reports:
-  // {buffered, played, cleared} in samples.
+  // {buffered, played, cleared, dropped}: samples queued, samples played
+  // so far, whether a clear just happened and how many samples it dropped.
   static async create(onStatus) {
     const context = new AudioContext({ sampleRate: 24000 });
     await context.audioWorklet.addModule(PLAYER_URL);

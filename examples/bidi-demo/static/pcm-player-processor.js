@@ -8,8 +8,9 @@
 // silences the agent mid-sentence.
 //
 // Every 100 ms of playback, and after every clear, it posts
-// {buffered, played, cleared} back: samples waiting in the buffer, samples
-// played since the processor started, and whether a clear just happened.
+// {buffered, played, cleared, dropped} back: samples waiting in the buffer,
+// samples played since the processor started, whether a clear just
+// happened, and how many unplayed samples that clear dropped.
 
 class PCMPlayerProcessor extends AudioWorkletProcessor {
   constructor(options) {
@@ -35,8 +36,9 @@ class PCMPlayerProcessor extends AudioWorkletProcessor {
       return;
     }
     if (data && data.command === "clear") {
+      const dropped = this.buffered();
       this.readIndex = this.writeIndex;
-      this.report(true);
+      this.report(true, dropped);
     }
   }
 
@@ -53,9 +55,9 @@ class PCMPlayerProcessor extends AudioWorkletProcessor {
     }
   }
 
-  report(cleared) {
+  report(cleared, dropped = 0) {
     this.sinceReport = 0;
-    this.port.postMessage({ buffered: this.buffered(), played: this.played, cleared: cleared });
+    this.port.postMessage({ buffered: this.buffered(), played: this.played, cleared, dropped });
   }
 
   process(inputs, outputs) {
