@@ -32,7 +32,9 @@ const requireBrowserEnv = "BIDI_DEMO_REQUIRE_BROWSER"
 
 // TestBrowserEndToEnd runs e2e/browser.mjs, which drives the page in real
 // headless Chromium against the demo on the local simulator: typing, a fake
-// microphone fed from a WAV file, barge-in, settings. It needs Chromium
+// microphone fed from a WAV file, barge-in, settings, and a network drop
+// (the page reaches the demo through a proxy that can cut every
+// connection). It needs Chromium
 // (Debian's chromium package, or CHROMIUM_PATH), Node.js and `npm ci` in
 // e2e/; without them it skips, saying what is missing.
 func TestBrowserEndToEnd(t *testing.T) {
@@ -62,12 +64,14 @@ func TestBrowserEndToEnd(t *testing.T) {
 	}
 
 	d := startDemo(t) // the default, native-audio model: spoken replies
+	proxy := startDropProxy(t, strings.TrimPrefix(d.url, "http://"))
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "browser.mjs")
 	cmd.Dir = "e2e"
 	cmd.Env = append(os.Environ(),
-		"BIDI_DEMO_URL="+d.url,
+		"BIDI_DEMO_URL="+proxy.url,
+		"BIDI_DEMO_DROP_URL="+proxy.dropURL,
 		"BIDI_DEMO_WAV="+mic,
 		"BIDI_DEMO_SUMMARIES="+summaries,
 		"BIDI_DEMO_SCREENSHOT="+shot,

@@ -1,18 +1,25 @@
 // browser.mjs: drives the bidi-demo page in real headless Chromium, as a
 // user would: type a message, talk through a fake microphone fed from a
-// WAV file, talk over the reply, change settings. It checks what the user
-// sees and hears (the playback worklet's counters), and takes a screenshot.
+// WAV file, talk over the reply, change settings, lose the connection. It
+// checks what the user sees and hears (the playback worklet's counters),
+// and takes a screenshot.
 //
 //   BIDI_DEMO_URL=http://127.0.0.1:8000 BIDI_DEMO_WAV=speech.wav \
-//   BIDI_DEMO_SCREENSHOT=shot.png [BIDI_DEMO_SUMMARIES=cases.json] node browser.mjs
+//   BIDI_DEMO_SCREENSHOT=shot.png node browser.mjs
 //
 // The server must run the local simulator with the default (native-audio)
 // model. The WAV should hold a short utterance followed by about three
 // seconds of silence: Chromium loops it, so the second utterance talks over
-// the agent's reply to the first. BIDI_DEMO_SUMMARIES names a JSON array of
-// {event, want}: server events the simulator does not produce, each with
-// the summary the event console must give it. CHROMIUM_PATH overrides
-// /usr/bin/chromium.
+// the agent's reply to the first. CHROMIUM_PATH overrides
+// /usr/bin/chromium. Optional:
+//
+//   - BIDI_DEMO_DROP_URL: fetching it drops every connection between the
+//     browser and the server, as a network failure does (the Go test puts a
+//     proxy in between); the reconnection step needs it.
+//   - BIDI_DEMO_SUMMARIES: a JSON file holding an array of {event, want},
+//     server events the simulator does not produce, each with the summary
+//     the event console must give it.
+//
 // Exits non-zero, with a failure screenshot next to BIDI_DEMO_SCREENSHOT,
 // when a check fails.
 
@@ -25,6 +32,7 @@ const url = process.env.BIDI_DEMO_URL;
 const wav = process.env.BIDI_DEMO_WAV;
 const screenshot = process.env.BIDI_DEMO_SCREENSHOT;
 const summaryCases = process.env.BIDI_DEMO_SUMMARIES;
+const dropURL = process.env.BIDI_DEMO_DROP_URL;
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const timeout = 30_000;
 
@@ -308,6 +316,56 @@ await step("changing a setting reconnects with the new query and the same sessio
   const json = await (await last.$("pre")).textContent();
   const sessionId = session.split(" / ")[1];
   check(json.includes("proactivity=true") && json.includes(sessionId), `reconnected with ${json}`);
+});
+
+await step("after a dropped connection the unfinished reply is closed and the page reconnects to the same session", async () => {
+  if (!dropURL) {
+    console.log("# skipped: BIDI_DEMO_DROP_URL is not set");
+    return;
+  }
+  const connections = () =>
+    page.$$eval("#eventLog .entry.local .summary", (els) => els.filter((e) => e.textContent === "WebSocket connected").length);
+  const before = await connections();
+  await page.waitForSelector('#connectionStatus[data-state="connected"]');
+
+  // Drop the connection while the reply streams in.
+  await page.fill("#messageInput", "tell me a long story");
+  await page.press("#messageInput", "Enter");
+  const streaming = page.locator("#messages .message.agent.transcription:has(.typing)").last();
+  await streaming.waitFor();
+  const cut = await streaming.elementHandle();
+  const res = await fetch(dropURL);
+  check(res.ok, `GET ${dropURL}: ${res.status}`);
+  await page.waitForFunction((el) => !el.querySelector(".typing"), cut);
+  const marked = await cut.evaluate((el) => el.classList.contains("cut-off"));
+  check(marked, `the unfinished reply is not marked cut off: ${await cut.evaluate((el) => el.outerHTML)}`);
+  const cutText = await cut.textContent();
+
+  // The page reconnects by itself, to the same session.
+  await page.waitForFunction((n) =>
+    [...document.querySelectorAll("#eventLog .entry.local .summary")].filter((e) => e.textContent === "WebSocket connected").length > n,
+    before,
+  );
+  await page.waitForSelector('#connectionStatus[data-state="connected"]');
+  const last = await page.locator("#eventLog .entry.local", { hasText: "WebSocket connected" }).last().elementHandle();
+  await last.click();
+  const json = await (await last.$("pre")).textContent();
+  const sessionId = (await page.textContent("#sessionInfo")).split(" / ")[1];
+  check(JSON.parse(json).sessionId === sessionId, `reconnected with ${json}, want session ${sessionId}`);
+  check((await connections()) === before + 1, "the page opened more than one new connection");
+
+  // The next answer gets bubbles of its own.
+  await page.fill("#messageInput", "are you still there?");
+  await page.press("#messageInput", "Enter");
+  const next = page.locator("#messages .message.agent.transcription", { hasText: "You said: “are you still there?”" });
+  await next.waitFor();
+  check(!(await next.evaluate((el, cut) => el === cut, cut)), "the next answer went into the cut-off bubble");
+  check((await cut.textContent()) === cutText, `the cut-off bubble changed to ${JSON.stringify(await cut.textContent())}`);
+  // The server kept the conversation: the simulator quotes what came before.
+  const reply = await next.elementHandle();
+  await page.waitForFunction((el) => !el.querySelector(".typing"), reply);
+  const text = await reply.textContent();
+  check(text.includes("Earlier you said:"), `the reply after reconnecting does not know the session's history: ${text}`);
 });
 
 await context.close();

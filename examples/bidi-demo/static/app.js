@@ -80,6 +80,7 @@ function connect() {
     if (socket !== ws) return; // replaced on purpose (settings changed)
     socket = null;
     failures++;
+    chat.reset(); // the answer being streamed, if any, will not go on
     const delay = Math.min(1000 * 2 ** Math.min(failures - 1, 4), 10000);
     setStatus("disconnected", `Disconnected — reconnecting in ${Math.round(delay / 1000)} s`);
     chat.system(`Connection closed${e.reason ? ": " + e.reason : ""}. Reconnecting to the same session…`);
@@ -94,6 +95,7 @@ function reconnectNow(reason) {
   const old = socket;
   socket = null;
   if (old) old.close(1000, reason);
+  chat.reset();
   chat.system(`${reason}: reconnecting…`);
   connect();
 }

@@ -2,7 +2,7 @@
 // streamed agent text (partial chunks appended, the merged text replacing
 // them), input and output transcriptions (fragments appended, the finished
 // text replacing them), tool calls and results, and marks the bubbles of an
-// interrupted answer.
+// interrupted answer, or of one a dropped connection cut short.
 
 export class Chat {
   constructor(container) {
@@ -49,6 +49,23 @@ export class Chat {
     this.typing.classList.add("pending");
     setTyping(this.typing, true);
     this.append(this.typing);
+  }
+
+  // reset closes the bubbles still streaming when the connection ends: they
+  // lose their typing dots and are marked cut off, and whatever comes after
+  // a reconnection starts bubbles of its own.
+  reset() {
+    this.dropTyping();
+    for (const el of [this.agentText, this.inputTranscript, this.outputTranscript]) {
+      if (!el) continue;
+      setTyping(el, false);
+      el.classList.add("cut-off");
+    }
+    this.agentText = null;
+    this.inputTranscript = null;
+    this.outputTranscript = null;
+    this.answer = [];
+    this.answerOpen = false;
   }
 
   // handle applies one server event to the conversation.
