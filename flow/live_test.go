@@ -3,6 +3,7 @@ package flow_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -380,4 +381,64 @@ func TestLiveRunEnds(t *testing.T) {
 			t.Errorf("the events before the close were lost: %q", describeAll(res.events))
 		}
 	})
+}
+
+func TestLiveMaxLLMCallsEndsTheRunAtTheLastAllowedTurn(t *testing.T) {
+	for _, limit := range []int{1, 2} {
+		t.Run(fmt.Sprintf("MaxLLMCalls=%d", limit), func(t *testing.T) {
+			cfg := textConfig
+			cfg.MaxLLMCalls = limit
+			srv, p := newLive(t, cfg)
+			if err := p.Queue.SendContent(genai.NewContentFromText("turn 1", genai.RoleUser)); err != nil {
+				t.Fatal(err)
+			}
+			var res result
+			turns := 0
+			for ev, err := range flow.Run(context.Background(), p) {
+				if err != nil {
+					res.err = err
+					res.errs++
+					continue
+				}
+				res.events = append(res.events, ev)
+				if ev.TurnComplete {
+					// The user answers every turn at once.
+					turns++
+					if err := p.Queue.SendContent(genai.NewContentFromText(fmt.Sprintf("turn %d", turns+1), genai.RoleUser)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+
+			if !errors.Is(res.err, flow.ErrLLMCallsExceeded) || res.errs != 1 {
+				t.Fatalf("run ended with %v (%d errors), want ErrLLMCallsExceeded once", res.err, res.errs)
+			}
+			if want := fmt.Sprintf("MaxLLMCalls = %d was reached", limit); !strings.Contains(res.err.Error(), want) {
+				t.Errorf("error %q does not say %q", res.err, want)
+			}
+			if turns != limit {
+				t.Errorf("%d turnComplete events yielded, want %d", turns, limit)
+			}
+			if last := res.events[len(res.events)-1]; !last.TurnComplete {
+				t.Errorf("last event %q, want the turnComplete of the last allowed turn", describe(last))
+			}
+			s := session(t, srv)
+			checkNormalClose(t, s)
+			var sent []string
+			for _, m := range s.Messages() {
+				if cc := m.ClientContent; cc != nil {
+					for _, turn := range cc.Turns {
+						sent = append(sent, turn.Parts[0].Text)
+					}
+				}
+			}
+			var want []string
+			for i := range limit {
+				want = append(want, fmt.Sprintf("turn %d", i+1))
+			}
+			if diff := cmp.Diff(want, sent); diff != "" {
+				t.Errorf("user turns that reached the server (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

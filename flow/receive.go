@@ -67,24 +67,27 @@ func (r *liveRun) receiveFailed(ctx context.Context, err error) error {
 
 // handle maps one server message to events and acts on tool calls and
 // cancellations. It returns errRunOver when the run is over, and an error
-// wrapping ErrLLMCallsExceeded when the model completed one turn too many.
+// wrapping ErrLLMCallsExceeded once the model completed the last turn
+// RunConfig.MaxLLMCalls allows (after its turnComplete event).
 func (r *liveRun) handle(resp *Response) error {
 	m := &r.mapper
 	usage := resp.UsageMetadata
 	if sc := resp.ServerContent; sc != nil {
+		if sc.TurnComplete {
+			r.turns++
+			if r.cfg.LLMCallsExceeded(r.turns + 1) {
+				// The model will not be called again: nothing the user
+				// sends from now on is delivered, not even what the
+				// consumer sends in answer to this turnComplete.
+				r.llmLimitReached.Store(true)
+			}
+		}
 		used, ok := m.serverContent(sc, usage)
 		if !ok {
 			return errRunOver
 		}
 		if used {
 			usage = nil
-		}
-		if sc.TurnComplete {
-			r.turns++
-			if r.cfg.LLMCallsExceeded(r.turns) {
-				return fmt.Errorf("%w: the model completed %d turns, more than RunConfig.MaxLLMCalls (%d)",
-					ErrLLMCallsExceeded, r.turns, r.cfg.MaxLLMCalls)
-			}
 		}
 	}
 	if tc := resp.ToolCall; tc != nil && len(tc.FunctionCalls) > 0 {
@@ -121,6 +124,10 @@ func (r *liveRun) handle(resp *Response) error {
 	}
 	if v := resp.VoiceActivity; v != nil && !r.emitWith(func(ev *event.Event) { ev.VoiceActivity = v }) {
 		return errRunOver
+	}
+	if r.llmLimitReached.Load() {
+		return fmt.Errorf("%w: the limit RunConfig.MaxLLMCalls = %d was reached (one LLM call per model turn)",
+			ErrLLMCallsExceeded, r.cfg.MaxLLMCalls)
 	}
 	return nil
 }

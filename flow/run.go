@@ -19,7 +19,8 @@ import (
 // Errors of a live run. Test for them with errors.Is.
 var (
 	// ErrLLMCallsExceeded is wrapped by the error that ends a run whose
-	// model completed more turns than the run config allows (see Run).
+	// model completed the last turn RunConfig.MaxLLMCalls allows (see
+	// Run).
 	ErrLLMCallsExceeded = errors.New("flow: LLM call limit exceeded")
 	// ErrInvalidParams is wrapped by the error Run yields, before dialing,
 	// when Params cannot start a run; the error's text names the field.
@@ -127,10 +128,15 @@ type backender interface {
 // a request the connection fails to send is reported with
 // ErrorCodeSendFailed.
 //
-// The run counts each model turn (each turnComplete) as one LLM call: when
-// the model completes more turns than RunConfig.MaxLLMCalls allows (500 by
-// default, no limit when negative), the turnComplete event is yielded and
-// the run ends with an error wrapping ErrLLMCallsExceeded.
+// In a live run the model makes a call whenever it starts a turn (on the
+// user's text, or when activity detection hears the user speak), so the run
+// counts each model turn (each turnComplete) as one LLM call, and the only
+// way to enforce a limit of N = RunConfig.MaxLLMCalls (500 by default, no
+// limit when negative) is to end the run when the Nth turn completes: from
+// then on nothing more is sent to the model (requests still queued, or
+// sent afterwards, are dropped), the Nth turnComplete event is yielded, and
+// the run ends with an error wrapping ErrLLMCallsExceeded that says the
+// limit N was reached.
 //
 // The run ends, closing the connection with a normal closure and leaving no
 // goroutine behind (tool calls in progress are cancelled and waited for):
@@ -180,6 +186,10 @@ type liveRun struct {
 	// queueClosed is set by the send loop before it closes the connection
 	// because the queue was closed: the end the caller asked for.
 	queueClosed atomic.Bool
+	// llmLimitReached is set by the receive loop when the model completed
+	// the last turn RunConfig.MaxLLMCalls allows, before it hands that
+	// turnComplete on; from then on the send loop sends nothing.
+	llmLimitReached atomic.Bool
 
 	// Owned by the receive loop.
 	mapper       mapper

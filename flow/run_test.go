@@ -3,6 +3,7 @@ package flow_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -238,12 +239,13 @@ func TestRunEnforcesMaxLLMCalls(t *testing.T) {
 	tests := []struct {
 		name      string
 		limit     int
-		turns     int
-		wantTurns int
+		turns     int // turns the server plays
+		wantTurns int // turnComplete events yielded
 		exceeded  bool
 	}{
-		{"limit reached, not exceeded", 2, 2, 2, false},
-		{"one turn over the limit", 2, 3, 3, true},
+		{"below the limit", 3, 2, 2, false},
+		{"limit reached: the run ends at the last allowed turn", 2, 2, 2, true},
+		{"limit of one", 1, 3, 1, true},
 		{"negative: no limit", runconfig.UnlimitedLLMCalls, 5, 5, false},
 	}
 	for _, tc := range tests {
@@ -271,9 +273,49 @@ func TestRunEnforcesMaxLLMCalls(t *testing.T) {
 			if got := errors.Is(res.err, flow.ErrLLMCallsExceeded); got != tc.exceeded {
 				t.Errorf("run ended with %v; ErrLLMCallsExceeded: %v, want %v", res.err, got, tc.exceeded)
 			}
-			if tc.exceeded && !res.events[len(res.events)-1].TurnComplete {
-				t.Errorf("the last event before the error is %q, want the turnComplete", describe(res.events[len(res.events)-1]))
+			if !tc.exceeded {
+				return
+			}
+			if want := fmt.Sprintf("MaxLLMCalls = %d was reached", tc.limit); !strings.Contains(res.err.Error(), want) {
+				t.Errorf("error %q does not say %q", res.err, want)
+			}
+			if last := res.events[len(res.events)-1]; !last.TurnComplete {
+				t.Errorf("the last event before the error is %q, want the turnComplete", describe(last))
 			}
 		})
+	}
+}
+
+func TestRunSendsNothingOnceTheLLMCallLimitIsReached(t *testing.T) {
+	leaktest.Check(t)
+	p, m := newParams(t)
+	p.RunConfig.MaxLLMCalls = 1
+	m.conn.reply(modelText("Hi"), turnComplete)
+	// A request that does get sent makes the server end the connection,
+	// so that the run ends either way.
+	m.conn.sendErr = func(clientMessage) error {
+		m.conn.end(errServerClosed)
+		return nil
+	}
+
+	var res result
+	for ev, err := range flow.Run(context.Background(), p) {
+		if err != nil {
+			res.err = err
+			continue
+		}
+		if ev.TurnComplete {
+			// The consumer answers the last allowed turn at once.
+			if err := p.Queue.SendContent(genai.NewContentFromText("again", genai.RoleUser)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !errors.Is(res.err, flow.ErrLLMCallsExceeded) {
+		t.Fatalf("run ended with %v, want ErrLLMCallsExceeded", res.err)
+	}
+	close(m.conn.sent)
+	for msg := range m.conn.sent {
+		t.Errorf("sent %+v after the LLM call limit was reached", msg)
 	}
 }

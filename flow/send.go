@@ -26,7 +26,8 @@ const (
 )
 
 // sendLoop sends the queue's requests to the model until the queue is
-// closed (then it closes the connection) or the run ends.
+// closed (then it closes the connection), the LLM call limit is reached,
+// or the run ends.
 func (r *liveRun) sendLoop(ctx context.Context) {
 	for {
 		req, err := r.p.Queue.Receive(ctx)
@@ -36,6 +37,10 @@ func (r *liveRun) sendLoop(ctx context.Context) {
 				r.queueClosed.Store(true)
 				r.closeConn()
 			}
+			return
+		}
+		if r.llmLimitReached.Load() {
+			r.log.Debug("flow: LLM call limit reached; the request is not sent")
 			return
 		}
 		if !r.send(ctx, req) {

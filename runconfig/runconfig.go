@@ -112,9 +112,15 @@ type RunConfig struct {
 	// that reference them instead of the audio itself.
 	SaveLiveBlob bool
 
-	// MaxLLMCalls limits the model calls of one run (see LLMCallsExceeded):
-	// 0 means DefaultMaxLLMCalls, a negative value (UnlimitedLLMCalls)
-	// means no limit.
+	// MaxLLMCalls limits the model calls of one run: 0 means
+	// DefaultMaxLLMCalls, a negative value (UnlimitedLLMCalls) means no
+	// limit. In a live run the model makes a call whenever it starts a turn
+	// (on the user's text, or when activity detection hears the user), so
+	// each model turn counts as one call and a limit of N ends the run when
+	// the model completes its Nth turn: that turn's turnComplete event is
+	// yielded, nothing more is sent to the model, and the run ends with an
+	// error (flow.ErrLLMCallsExceeded) saying the limit N was reached. See
+	// LLMCallsExceeded.
 	MaxLLMCalls int
 
 	// CustomMetadata is copied onto every event of the run.

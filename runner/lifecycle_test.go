@@ -115,17 +115,29 @@ func TestMaxLLMCallsIsEnforced(t *testing.T) {
 	turns := 0
 	res := h.run(t, t.Context(), "u1", "s1", q, cfg, func(ev *event.Event) {
 		if ev.TurnComplete {
-			if turns++; turns == 1 {
-				if err := q.SendContent(textContent("two")); err != nil {
-					t.Error(err)
-				}
+			turns++
+			// The user answers at once; the limit is reached, so this
+			// turn must not reach the model.
+			if err := q.SendContent(textContent("two")); err != nil && !errors.Is(err, livequeue.ErrClosed) {
+				t.Error(err)
 			}
 		}
 	})
 	if err := res.err(t); !errors.Is(err, flow.ErrLLMCallsExceeded) {
-		t.Fatalf("RunLive past MaxLLMCalls: err = %v, want flow.ErrLLMCallsExceeded", err)
+		t.Fatalf("RunLive at MaxLLMCalls: err = %v, want flow.ErrLLMCallsExceeded", err)
 	}
-	if turns < 1 {
-		t.Error("the first turn, within the limit, did not complete")
+	if turns != 1 {
+		t.Errorf("%d model turns completed, want exactly the 1 the limit allows", turns)
+	}
+	s := h.waitSession(t, 0)
+	waitClosedNormally(t, s)
+	for _, m := range s.Messages() {
+		if cc := m.ClientContent; cc != nil && len(cc.Turns) > 0 && cc.Turns[0].Parts[0].Text == "two" {
+			t.Error("a user turn sent after the limit was reached reached the model")
+		}
+	}
+	stored := h.stored(t, "u1", "s1")
+	if last := stored[len(stored)-1]; !last.TurnComplete {
+		t.Errorf("last stored event %+v, want the turnComplete of the last allowed turn", last)
 	}
 }
