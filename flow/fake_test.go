@@ -73,6 +73,8 @@ type received struct {
 type fakeConn struct {
 	sessionID string
 	sendErr   func(clientMessage) error // nil: every send succeeds
+	// delivered, when not nil, receives every message Receive hands out.
+	delivered chan *flow.Response
 
 	recv      chan received
 	sent      chan clientMessage
@@ -107,6 +109,9 @@ func (c *fakeConn) Receive(ctx context.Context) (*flow.Response, error) {
 	}
 	select {
 	case r := <-c.recv:
+		if c.delivered != nil && r.resp != nil {
+			c.delivered <- r.resp
+		}
 		return r.resp, r.err
 	case <-c.closed:
 		return nil, fmt.Errorf("fake: connection closed: %w", net.ErrClosed)

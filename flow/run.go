@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 
 	"google.golang.org/genai"
@@ -90,9 +91,11 @@ type backender interface {
 // Timestamp, and the server's live session id when it gave one. The
 // mapping:
 //
-//   - user content from the queue: an event authored "user" with the content
-//     (audio parts removed; none if nothing is left), before the content is
-//     sent;
+//   - user content from the queue: once the connection sent it, an event
+//     authored "user" with the content (audio parts removed; none if nothing
+//     is left), always ahead of the model's events that answer it; content
+//     the connection fails to send yields an ErrorCodeSendFailed event
+//     instead (see below), so only what reached the model is persisted;
 //   - model text: a partial event per chunk, then one non-partial event with
 //     the merged text of the segment, emitted when the segment ends (before
 //     a toolCall, interrupted, generationComplete or turnComplete event, or
@@ -186,6 +189,12 @@ type liveRun struct {
 	// queueClosed is set by the send loop before it closes the connection
 	// because the queue was closed: the end the caller asked for.
 	queueClosed atomic.Bool
+	// turnMu keeps a user turn's event ahead of the model's answer to it:
+	// the send loop holds it from sending the turn until the turn's event
+	// is in the outbox, and the receive loop holds it while it hands an
+	// event on (never while it waits for the connection), so an answer
+	// that arrives before the turn's event is handed on waits for it.
+	turnMu sync.Mutex
 	// llmLimitReached is set by the receive loop when the model completed
 	// the last turn RunConfig.MaxLLMCalls allows, before it hands that
 	// turnComplete on; from then on the send loop sends nothing.
@@ -250,7 +259,7 @@ func (r *liveRun) serve(ctx context.Context, conn Conn, yield func(*event.Event,
 	r.out = newOutbox(runCtx.Done())
 	r.tools = newToolRunner(runCtx, r)
 	r.stamp.sessionID = conn.SessionID()
-	r.mapper = mapper{author: r.p.Author, stamp: &r.stamp, emit: r.out.put}
+	r.mapper = mapper{author: r.p.Author, stamp: &r.stamp, emit: r.putReceived}
 	r.recvDone = make(chan struct{})
 
 	// However the run ends, the connection gets a normal close frame.
@@ -300,6 +309,16 @@ func (r *liveRun) serve(ctx context.Context, conn Conn, yield func(*event.Event,
 			return
 		}
 	}
+}
+
+// putReceived hands on an event of the receive loop, after the event of
+// a user turn being sent (see turnMu). It reports false when the run is
+// over.
+func (r *liveRun) putReceived(ev *event.Event) bool {
+	r.turnMu.Lock()
+	ok := r.out.put(ev)
+	r.turnMu.Unlock()
+	return ok
 }
 
 // closeConn closes the connection with a normal closure.

@@ -73,9 +73,10 @@ func (r *liveRun) send(ctx context.Context, req livequeue.Request) bool {
 	return true
 }
 
-// sendContent sends a user turn, after handing the user's event (its
-// content without audio) on for the session, so that it precedes the
-// model's answer.
+// sendContent sends a user turn, then hands the user's event (its content
+// without audio) on for the session. It holds turnMu across both, so the
+// event precedes the model's answer, and content that was not sent leaves
+// no event behind.
 func (r *liveRun) sendContent(ctx context.Context, c *genai.Content) bool {
 	turn := c
 	if c.Role == "" {
@@ -83,18 +84,19 @@ func (r *liveRun) sendContent(ctx context.Context, c *genai.Content) bool {
 		cc.Role = genai.RoleUser
 		turn = &cc
 	}
-	if parts := withoutAudio(turn.Parts); len(parts) > 0 {
+	ok := true
+	r.turnMu.Lock()
+	err := r.conn.SendContent(r.wireCtx, &genai.LiveClientContent{Turns: []*genai.Content{turn}, TurnComplete: true})
+	if parts := withoutAudio(turn.Parts); err == nil && len(parts) > 0 {
 		ev := r.stamp.event(event.AuthorUser)
 		ev.Content = &genai.Content{Role: turn.Role, Parts: parts}
-		if !r.out.put(ev) {
-			return false
-		}
+		ok = r.out.put(ev)
 	}
-	err := r.conn.SendContent(r.wireCtx, &genai.LiveClientContent{Turns: []*genai.Content{turn}, TurnComplete: true})
+	r.turnMu.Unlock()
 	if err != nil {
 		return r.sendFailed(ctx, "content", err)
 	}
-	return true
+	return ok
 }
 
 // sendBlob sends a chunk of audio or a video frame as realtime input.

@@ -2,6 +2,7 @@ package flow_test
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -258,5 +259,95 @@ func TestRunUserEventPrecedesTheAnswer(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestRunUserEventPrecedesAnAnswerThatArrivesMidSend plays a server that
+// answers before SendContent has returned: the answer must still follow
+// the user's event.
+func TestRunUserEventPrecedesAnAnswerThatArrivesMidSend(t *testing.T) {
+	leaktest.Check(t)
+	for range 20 {
+		p, m := newParams(t)
+		m.conn.delivered = make(chan *flow.Response, 8)
+		m.conn.sendErr = func(msg clientMessage) error {
+			if msg.Content == nil {
+				return nil
+			}
+			answer := modelText("Hello!")
+			m.conn.reply(answer, turnComplete)
+			// Let the receive loop read the answer and map it while
+			// the send is still in progress.
+			for got := range m.conn.delivered {
+				if got == answer {
+					break
+				}
+			}
+			for range 10 {
+				runtime.Gosched()
+			}
+			return nil
+		}
+		if err := p.Queue.SendContent(genai.NewContentFromText("Hi", genai.RoleUser)); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for ev, err := range flow.Run(context.Background(), p) {
+			if err != nil {
+				t.Fatalf("run ended with %v", err)
+			}
+			got = append(got, describe(ev))
+			if ev.TurnComplete {
+				p.Queue.Close()
+			}
+		}
+		want := []string{
+			`user role=user text "Hi"`,
+			`assistant partial role=model text "Hello!"`,
+			`assistant role=model text "Hello!"`,
+			`assistant turnComplete`,
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("events mismatch (-want +got):\n%s", diff)
+		}
+	}
+}
+
+func TestRunYieldsNoUserEventForContentThatFailedToSend(t *testing.T) {
+	leaktest.Check(t)
+	p, m := newParams(t)
+	m.conn.sendErr = func(msg clientMessage) error {
+		if msg.Content != nil && msg.Content.Turns[0].Parts[0].Text == "lost" {
+			return &backendError{msg: "fake: write failed"}
+		}
+		return nil
+	}
+	for _, text := range []string{"lost", "kept"} {
+		if err := p.Queue.SendContent(genai.NewContentFromText(text, genai.RoleUser)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.Queue.Close()
+
+	res := collect(t, flow.Run(context.Background(), p))
+
+	if res.err != nil {
+		t.Errorf("run ended with %v, want no error", res.err)
+	}
+	want := []string{`assistant error=SEND_FAILED`, `user role=user text "kept"`}
+	if diff := cmp.Diff(want, describeAll(res.events)); diff != "" {
+		t.Fatalf("events mismatch (-want +got):\n%s", diff)
+	}
+	if msg := res.events[0].ErrorMessage; !strings.Contains(msg, "content not sent") || !strings.Contains(msg, "write failed") {
+		t.Errorf("error message %q does not say the content was not sent and why", msg)
+	}
+	var persisted []string
+	for _, ev := range res.events {
+		if flow.Persist(ev) {
+			persisted = append(persisted, ev.Text())
+		}
+	}
+	if diff := cmp.Diff([]string{"kept"}, persisted); diff != "" {
+		t.Errorf("persisted user texts (-want +got):\n%s", diff)
 	}
 }
