@@ -172,45 +172,86 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, j...)
 }
 
-// live31Text returns the text of a clientContent message that a gemini-3.1
-// live model must receive as realtimeInput.text: one user turn with
-// turnComplete set and nothing but text parts.
-func live31Text(c *genai.LiveClientContent) (string, error) {
-	const rule = "gemini-3.1 live models take mid-session content only as realtimeInput.text: " +
-		"send one user turn of text parts with turnComplete set"
+// live31Rule is the rule a clientContent message must follow to be sent to
+// a gemini-3.1 live model mid-session.
+const live31Rule = "gemini-3.1 live models take mid-session content only as realtime input: " +
+	"send one user turn of text parts and inline audio/* or image/* data parts, with turnComplete set"
+
+// live31Inputs converts a clientContent message for a gemini-3.1 live
+// model, which takes mid-session content only as realtime input: one user
+// turn with turnComplete set whose parts are text (consecutive text parts
+// become one realtimeInput.text), inline audio/* data (realtimeInput.audio)
+// or inline image/* data (realtimeInput.video). The inputs are in the order
+// of the parts. Anything else (function calls, file data, other roles, ...)
+// is refused before anything is sent.
+func live31Inputs(c *genai.LiveClientContent) ([]flow.RealtimeInput, error) {
 	if c == nil {
-		return "", invalid("clientContent", "is nil")
+		return nil, invalid("clientContent", "is nil")
 	}
 	if len(c.Turns) != 1 {
-		return "", invalid("clientContent.turns", "has %d turns; %s", len(c.Turns), rule)
+		return nil, invalid("clientContent.turns", "has %d turns; %s", len(c.Turns), live31Rule)
 	}
 	t := c.Turns[0]
 	if t == nil {
-		return "", invalid("clientContent.turns[0]", "is nil")
+		return nil, invalid("clientContent.turns[0]", "is nil")
 	}
 	if t.Role != "" && t.Role != genai.RoleUser {
-		return "", invalid("clientContent.turns[0].role", "is %q; %s", t.Role, rule)
+		return nil, invalid("clientContent.turns[0].role", "is %q; %s", t.Role, live31Rule)
 	}
 	if !c.TurnComplete {
-		return "", invalid("clientContent.turnComplete", "is false; %s", rule)
+		return nil, invalid("clientContent.turnComplete", "is false; %s", live31Rule)
 	}
-	var text strings.Builder
-	for i, p := range t.Parts {
-		if !isTextOnly(p) {
-			return "", invalid(fmt.Sprintf("clientContent.turns[0].parts[%d]", i), "is not a text part; %s", rule)
+	var (
+		inputs []flow.RealtimeInput
+		text   strings.Builder
+	)
+	flushText := func() {
+		if text.Len() > 0 {
+			inputs = append(inputs, flow.RealtimeInput{Text: text.String()})
+			text.Reset()
 		}
-		text.WriteString(p.Text)
 	}
-	if text.Len() == 0 {
-		return "", invalid("clientContent.turns[0].parts", "hold no text; %s", rule)
+	for i, p := range t.Parts {
+		field := fmt.Sprintf("clientContent.turns[0].parts[%d]", i)
+		switch {
+		case isTextOnly(p):
+			text.WriteString(p.Text)
+		case isInlineDataOnly(p):
+			flushText()
+			switch mime := p.InlineData.MIMEType; {
+			case strings.HasPrefix(mime, "audio/"):
+				inputs = append(inputs, flow.RealtimeInput{Audio: p.InlineData})
+			case strings.HasPrefix(mime, "image/"):
+				inputs = append(inputs, flow.RealtimeInput{Video: p.InlineData})
+			default:
+				return nil, invalid(field+".inlineData.mimeType", "%q is neither audio/* nor image/*; %s", mime, live31Rule)
+			}
+		default:
+			return nil, invalid(field, "is neither a text part nor an inline data part; %s", live31Rule)
+		}
 	}
-	return text.String(), nil
+	flushText()
+	if len(inputs) == 0 {
+		return nil, invalid("clientContent.turns[0].parts", "hold no text and no inline data; %s", live31Rule)
+	}
+	return inputs, nil
 }
 
 // isTextOnly reports whether p is a plain (non-thought) text part.
 func isTextOnly(p *genai.Part) bool {
 	return p != nil && p.Text != "" && !p.Thought && len(p.ThoughtSignature) == 0 &&
 		p.InlineData == nil && p.FileData == nil && p.FunctionCall == nil && p.FunctionResponse == nil &&
+		p.ExecutableCode == nil && p.CodeExecutionResult == nil && p.VideoMetadata == nil &&
+		p.ToolCall == nil && p.ToolResponse == nil && len(p.PartMetadata) == 0 &&
+		p.AudioTranscription == nil && p.MediaResolution == nil && p.MediaProcessing == "" &&
+		p.SpeechMetadata == nil
+}
+
+// isInlineDataOnly reports whether p is an inline data part and nothing
+// else.
+func isInlineDataOnly(p *genai.Part) bool {
+	return p != nil && p.InlineData != nil && p.Text == "" && !p.Thought && len(p.ThoughtSignature) == 0 &&
+		p.FileData == nil && p.FunctionCall == nil && p.FunctionResponse == nil &&
 		p.ExecutableCode == nil && p.CodeExecutionResult == nil && p.VideoMetadata == nil &&
 		p.ToolCall == nil && p.ToolResponse == nil && len(p.PartMetadata) == 0 &&
 		p.AudioTranscription == nil && p.MediaResolution == nil && p.MediaProcessing == "" &&

@@ -118,19 +118,28 @@ func (c *Conn) receive(ctx context.Context) (*flow.Response, error) {
 }
 
 // SendContent sends a clientContent message. On gemini-3.1 live models,
-// which accept mid-session text only as realtime input, a single
-// text-only user turn with TurnComplete set is sent as realtimeInput.text
-// (its text parts concatenated); any other content is rejected with an
-// error matching [ErrInvalidRequest].
+// which accept mid-session content only as realtime input, a single user
+// turn with TurnComplete set is sent as realtimeInput messages in the order
+// of its parts: consecutive text parts as one realtimeInput.text, each
+// inline audio/* part as realtimeInput.audio and each inline image/* part
+// as realtimeInput.video (so put an image before the question about it).
+// Any other content (function calls, file data, other MIME types, model
+// turns, several turns) is rejected with an error matching
+// [ErrInvalidRequest] before anything is sent.
 func (c *Conn) SendContent(ctx context.Context, content *genai.LiveClientContent) error {
 	if c.family.live31 {
-		text, err := live31Text(content)
+		inputs, err := live31Inputs(content)
 		if err != nil {
 			return err
 		}
-		return c.send(ctx, func(b []byte) ([]byte, error) {
-			return appendRealtimeInput(b, &flow.RealtimeInput{Text: text}, false)
-		})
+		for i := range inputs {
+			if err := c.send(ctx, func(b []byte) ([]byte, error) {
+				return appendRealtimeInput(b, &inputs[i], false)
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	return c.send(ctx, func(b []byte) ([]byte, error) {
 		return appendClientContent(b, c.backend, content)

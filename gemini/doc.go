@@ -42,10 +42,11 @@
 //
 // Gemini 3.1 live models ("gemini-3.1-*live*") form their own family: the
 // setup gets historyConfig.initialHistoryInClientContent when there is
-// history to seed, mid-session text goes as realtimeInput.text (SendContent
-// converts a text-only user turn and refuses anything else), and audio
-// never goes as the deprecated mediaChunks, which [Config.MediaChunks]
-// enables for older models only.
+// history to seed, mid-session content goes as realtime input (SendContent
+// converts a user turn's text to realtimeInput.text and its inline audio
+// and images to realtimeInput.audio and video, and refuses anything else),
+// and audio never goes as the deprecated mediaChunks, which
+// [Config.MediaChunks] enables for older models only.
 //
 // Server messages are decoded leniently (int64 as string or number,
 // standard or URL-safe base64, Vertex AI's usage field names, the

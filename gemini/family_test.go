@@ -2,6 +2,7 @@ package gemini_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,8 +70,10 @@ func TestHistorySeeding(t *testing.T) {
 }
 
 // TestLive31Input checks mid-session input on a gemini-3.1 live model: a
-// text-only user turn goes as realtimeInput.text, other content is refused
-// before it is sent, and audio goes as audio.
+// user turn goes as realtime input (its text as realtimeInput.text, its
+// inline images as video and audio as audio, in the order of the parts),
+// content that cannot be expressed so is refused before it is sent, and
+// realtime audio goes as audio.
 func TestLive31Input(t *testing.T) {
 	leaktest.Check(t)
 	ctx := testContext(t)
@@ -83,33 +86,61 @@ func TestLive31Input(t *testing.T) {
 	}
 	defer c.Close()
 
-	refused := []*genai.LiveClientContent{
-		{Turns: []*genai.Content{{Role: genai.RoleUser, Parts: []*genai.Part{{InlineData: &genai.Blob{MIMEType: "image/png", Data: []byte{1}}}}}}, TurnComplete: true},
-		{Turns: []*genai.Content{genai.NewContentFromText("earlier answer", genai.RoleModel)}, TurnComplete: true},
-		{Turns: []*genai.Content{genai.NewContentFromText("a", genai.RoleUser), genai.NewContentFromText("b", genai.RoleUser)}, TurnComplete: true},
-		{Turns: []*genai.Content{genai.NewContentFromText("not done", genai.RoleUser)}},
+	userTurn := func(parts ...*genai.Part) *genai.LiveClientContent {
+		return &genai.LiveClientContent{Turns: []*genai.Content{{Role: genai.RoleUser, Parts: parts}}, TurnComplete: true}
 	}
-	for _, content := range refused {
-		err := c.SendContent(ctx, content)
+	png := &genai.Blob{MIMEType: "image/png", Data: []byte{1}}
+	refused := []struct {
+		content *genai.LiveClientContent
+		field   string
+	}{
+		{userTurn(&genai.Part{Text: "see", InlineData: png}), "clientContent.turns[0].parts[0]"},
+		{userTurn(genai.NewPartFromText("read this"), &genai.Part{InlineData: &genai.Blob{MIMEType: "application/pdf", Data: []byte("%PDF")}}),
+			"clientContent.turns[0].parts[1].inlineData.mimeType"},
+		{userTurn(&genai.Part{FunctionResponse: &genai.FunctionResponse{ID: "1", Name: "f"}}), "clientContent.turns[0].parts[0]"},
+		{userTurn(&genai.Part{FileData: &genai.FileData{FileURI: "gs://b/o.png", MIMEType: "image/png"}}), "clientContent.turns[0].parts[0]"},
+		{userTurn(), "clientContent.turns[0].parts"},
+		{&genai.LiveClientContent{Turns: []*genai.Content{genai.NewContentFromText("earlier answer", genai.RoleModel)}, TurnComplete: true},
+			"clientContent.turns[0].role"},
+		{&genai.LiveClientContent{Turns: []*genai.Content{genai.NewContentFromText("a", genai.RoleUser), genai.NewContentFromText("b", genai.RoleUser)}, TurnComplete: true},
+			"clientContent.turns"},
+		{&genai.LiveClientContent{Turns: []*genai.Content{genai.NewContentFromText("not done", genai.RoleUser)}}, "clientContent.turnComplete"},
+	}
+	for _, tt := range refused {
+		err := c.SendContent(ctx, tt.content)
 		var re *gemini.RequestError
-		if !errors.As(err, &re) || !errors.Is(err, gemini.ErrInvalidRequest) {
-			t.Errorf("SendContent(%+v) = %v, want a *RequestError", content, err)
+		if !errors.As(err, &re) || !errors.Is(err, gemini.ErrInvalidRequest) || re.Field != tt.field {
+			t.Errorf("SendContent(%+v) = %v, want a *RequestError naming %s", tt.content, err, tt.field)
+			continue
+		}
+		if !strings.Contains(err.Error(), "gemini-3.1 live models take mid-session content only as realtime input") {
+			t.Errorf("SendContent(%+v) = %q, want it to state the gemini-3.1 rule", tt.content, err)
 		}
 	}
 
-	turn := &genai.LiveClientContent{Turns: []*genai.Content{{Role: genai.RoleUser,
-		Parts: []*genai.Part{{Text: "Hello, "}, {Text: "I am Ada."}}}}, TurnComplete: true}
-	if err := c.SendContent(ctx, turn); err != nil {
+	if err := c.SendContent(ctx, userTurn(genai.NewPartFromText("Hello, "), genai.NewPartFromText("I am Ada."))); err != nil {
 		t.Fatal(err)
 	}
 	if got := modelText(receiveTurn(ctx, t, c)); got != "Hi Ada" {
 		t.Errorf("reply %q", got)
+	}
+	jpeg := &genai.Blob{MIMEType: "image/jpeg", Data: []byte{0xff, 0xd8, 0xff}}
+	voice := &genai.Blob{Data: livetest.Silence(16000, 20*time.Millisecond), MIMEType: "audio/pcm;rate=16000"}
+	mixed := userTurn(&genai.Part{InlineData: jpeg}, genai.NewPartFromText("What is "), genai.NewPartFromText("this?"),
+		&genai.Part{InlineData: voice}, &genai.Part{InlineData: png})
+	if err := c.SendContent(ctx, mixed); err != nil {
+		t.Fatal(err)
 	}
 	audio := &genai.Blob{Data: livetest.Silence(16000, 20*time.Millisecond), MIMEType: "audio/pcm;rate=16000"}
 	if err := c.SendRealtime(ctx, &flow.RealtimeInput{Audio: audio}); err != nil {
 		t.Fatal(err)
 	}
 
+	want := []*livetest.RealtimeInput{
+		{Text: "Hello, I am Ada."},
+		{Video: jpeg}, {Text: "What is this?"}, {Audio: voice}, {Video: png},
+		{Audio: audio},
+	}
 	sess, _ := srv.WaitSession(ctx, 0)
 	var got []*livetest.RealtimeInput
 	if _, err := sess.WaitMessage(ctx, func(m livetest.ClientMessage) bool {
@@ -119,11 +150,10 @@ func TestLive31Input(t *testing.T) {
 		if m.RealtimeInput != nil {
 			got = append(got, m.RealtimeInput)
 		}
-		return len(got) == 2
+		return len(got) == len(want)
 	}); err != nil {
 		t.Fatal(err)
 	}
-	want := []*livetest.RealtimeInput{{Text: "Hello, I am Ada."}, {Audio: audio}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("server received (-want +got):\n%s", diff)
 	}
