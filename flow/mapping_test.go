@@ -197,6 +197,9 @@ func TestRunMapsServerMessages(t *testing.T) {
 			want: []string{
 				`assistant partial role=model text "Hi"`,
 				`assistant usage=3`,
+				// The connection ends mid-turn: the pending text is
+				// flushed.
+				`assistant role=model text "Hi"`,
 			},
 		},
 		{

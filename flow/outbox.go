@@ -29,3 +29,17 @@ func (o *outbox) put(ev *event.Event) bool {
 		return false
 	}
 }
+
+// putLast hands on one of the last events of a run. Unlike put, it
+// delivers ev whenever the outbox has room, even once the run is over, so
+// that an event made as the run ends still reaches a consumer that is
+// ranging: serve yields what is left in the outbox before it returns. It
+// reports false when ev was not delivered.
+func (o *outbox) putLast(ev *event.Event) bool {
+	select {
+	case o.ch <- ev:
+		return true
+	default:
+		return o.put(ev)
+	}
+}

@@ -22,8 +22,10 @@ type retryable interface {
 // receiveLoop reads server messages and maps them to events until the
 // connection ends. It returns nil for the end the caller asked for (queue
 // closed, consumer gone), ctx's error when ctx ended, and otherwise the
-// error that ended the run.
+// error that ended the run. Whatever the end, it hands on the text and
+// transcriptions still pending first.
 func (r *liveRun) receiveLoop(ctx context.Context) error {
+	defer r.flushPending()
 	for {
 		resp, err := r.conn.Receive(r.wireCtx)
 		if err != nil {
@@ -38,6 +40,25 @@ func (r *liveRun) receiveLoop(ctx context.Context) error {
 			}
 			return err
 		}
+	}
+}
+
+// flushPending hands on the model text and the transcriptions still
+// pending when the receive loop ends (the connection ended mid-turn, or
+// the queue was closed mid-reply) as the merged text and finished
+// transcription events, so that what the model said is yielded and
+// persisted: after the events before it, before the error that ends the
+// run. Once the run is over (ctx ended, consumer gone) they are handed on
+// only if the outbox has room; a consumer still ranging then gets them.
+func (r *liveRun) flushPending() {
+	r.mapper.emit = func(ev *event.Event) bool {
+		r.turnMu.Lock()
+		ok := r.out.putLast(ev)
+		r.turnMu.Unlock()
+		return ok
+	}
+	if !r.mapper.flush() {
+		r.log.Debug("flow: the run ended before the pending text could be handed on")
 	}
 }
 

@@ -98,15 +98,16 @@ type backender interface {
 //     instead (see below), so only what reached the model is persisted;
 //   - model text: a partial event per chunk, then one non-partial event with
 //     the merged text of the segment, emitted when the segment ends (before
-//     a toolCall, interrupted, generationComplete or turnComplete event, or
-//     before a non-text, non-audio part); thoughts: partial events, never
-//     merged;
+//     a toolCall, interrupted, generationComplete or turnComplete event,
+//     before a non-text, non-audio part, or when the run ends); thoughts:
+//     partial events, never merged;
 //   - model audio: one non-partial event per chunk, never merged;
 //   - executable code and code execution results: an event each;
 //   - transcriptions: a partial event per fragment ({text, finished:false}),
 //     then one non-partial {text, finished:true} event with the whole text
-//     when the server says the transcription finished or the turn ends
-//     (interrupted, generationComplete, turnComplete), if it is not empty;
+//     when the server says the transcription finished, the turn ends
+//     (interrupted, generationComplete, turnComplete) or the run ends, if it
+//     is not empty;
 //     input transcriptions are authored "user", output ones by the agent;
 //   - interrupted, generationComplete, turnComplete: after the pending text
 //     and transcriptions, an event each with the flag set; turnComplete
@@ -150,6 +151,15 @@ type backender interface {
 //   - when the consumer stops ranging;
 //   - when the connection fails or the server closes it: the iterator yields
 //     an error wrapping the backend's error (reach it with errors.As).
+//
+// However it ends, model text and transcriptions still pending (the
+// connection ended mid-turn, the queue was closed mid-reply) are yielded
+// first as the non-partial merged text and finished transcription events,
+// so a caller that persists events keeps what the model said; they come
+// after the events before them and before the run's error. When ctx ends
+// or the consumer stops ranging, the run can no longer promise to yield:
+// those events are then yielded only to a consumer still ranging, and only
+// if the run's small event buffer has room for them.
 func Run(ctx context.Context, p Params) iter.Seq2[*event.Event, error] {
 	return func(yield func(*event.Event, error) bool) {
 		r, req, err := prepare(p)

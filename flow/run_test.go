@@ -319,3 +319,78 @@ func TestRunSendsNothingOnceTheLLMCallLimitIsReached(t *testing.T) {
 		t.Errorf("sent %+v after the LLM call limit was reached", msg)
 	}
 }
+
+// TestRunFlushesPendingTextWhenItEnds checks that text and transcriptions
+// still pending when the run ends mid-turn are yielded as the merged,
+// persisted events, before the run's error.
+func TestRunFlushesPendingTextWhenItEnds(t *testing.T) {
+	midTurn := []*flow.Response{
+		inputTranscript("What's the ", false), inputTranscript("weather?", false),
+		modelText("It's "), modelText("sunny"),
+		outputTranscript("It's "), outputTranscript("sunny"),
+	}
+	// The events that end the turn early, in the order they were said.
+	flushed := []string{
+		`user input "What's the weather?" finished`,
+		`assistant role=model text "It's sunny"`,
+		`assistant output "It's sunny" finished`,
+	}
+	tests := []struct {
+		name string
+		// end ends the run once the consumer saw the last fragment.
+		end     func(p flow.Params, m *fakeModel, cancel context.CancelFunc)
+		wantErr func(error) bool
+	}{
+		{
+			name:    "the server ends the connection",
+			end:     func(_ flow.Params, m *fakeModel, _ context.CancelFunc) { m.conn.end(errServerClosed) },
+			wantErr: func(err error) bool { return errors.Is(err, errServerClosed) },
+		},
+		{
+			name:    "the queue is closed",
+			end:     func(p flow.Params, _ *fakeModel, _ context.CancelFunc) { p.Queue.Close() },
+			wantErr: func(err error) bool { return err == nil },
+		},
+		{
+			name:    "the context ends (the consumer still ranging)",
+			end:     func(_ flow.Params, _ *fakeModel, cancel context.CancelFunc) { cancel() },
+			wantErr: func(err error) bool { return errors.Is(err, context.Canceled) },
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			leaktest.Check(t)
+			p, m := newParams(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			m.conn.reply(midTurn...)
+			var res result
+			for ev, err := range flow.Run(ctx, p) {
+				if err != nil {
+					res.err = err
+					res.errs++
+					continue
+				}
+				res.events = append(res.events, ev)
+				if ev.OutputTranscription != nil && ev.OutputTranscription.Text == "sunny" {
+					tc.end(p, m, cancel)
+				}
+			}
+			if !tc.wantErr(res.err) || res.errs > 1 {
+				t.Fatalf("run ended with %v (%d errors)", res.err, res.errs)
+			}
+			got := describeAll(res.events)
+			if len(got) < len(flushed) {
+				t.Fatalf("events %q, want them to end with the flushed ones", got)
+			}
+			if diff := cmp.Diff(flushed, got[len(got)-len(flushed):]); diff != "" {
+				t.Errorf("last events (-want +got):\n%s", diff)
+			}
+			for _, ev := range res.events[len(res.events)-len(flushed):] {
+				if !flow.Persist(ev) {
+					t.Errorf("flushed event %q is not persisted", describe(ev))
+				}
+			}
+		})
+	}
+}

@@ -1,14 +1,17 @@
 package runner_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
@@ -315,4 +318,29 @@ func TestConcurrentWriterDoesNotLoseEvents(t *testing.T) {
 	if diff := cmp.Diff(want, texts); diff != "" {
 		t.Errorf("stored texts (-want +got):\n%s", diff)
 	}
+}
+
+func TestTextPendingWhenTheServerClosesIsPersisted(t *testing.T) {
+	h := newHarness(t, setup{})
+	h.createSession(t, "u1", "s1")
+	h.srv.Reply(livetest.Text("The answer is"), livetest.CloseWith(websocket.StatusInternalError, "Internal error occurred."))
+	q := textQueue(t, "hello")
+	res := h.run(t, t.Context(), "u1", "s1", q, textConfig(), nil)
+
+	var ce *gemini.CloseError
+	if err := res.err(t); !errors.As(err, &ce) || ce.Code != websocket.StatusInternalError {
+		t.Fatalf("RunLive: err = %v, want the server's 1011 *gemini.CloseError", err)
+	}
+	if n := len(res.events); n == 0 || res.events[n-1].Partial || res.events[n-1].Text() != "The answer is" {
+		t.Errorf("events %+v, want the merged text last, before the error", summarize(res.events))
+	}
+	stored := h.stored(t, "u1", "s1")
+	want := []summary{
+		{Author: "user", Text: "hello"},
+		{Author: agentName, Text: "The answer is"},
+	}
+	if diff := cmp.Diff(want, summarize(stored)); diff != "" {
+		t.Errorf("stored events (-want +got):\n%s", diff)
+	}
+	checkStoredWereYielded(t, res.events, stored)
 }
