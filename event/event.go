@@ -87,6 +87,10 @@ type Event struct {
 	// VoiceActivity reports the start or end of voice activity detected by
 	// the server.
 	VoiceActivity *genai.VoiceActivity `json:"voiceActivity,omitempty"`
+	// VoiceActivityDetectionSignal is Vertex AI's voice activity
+	// detection signal (start or end of speech), sent when the run config
+	// asks for explicit VAD signals.
+	VoiceActivityDetectionSignal *genai.VoiceActivityDetectionSignal `json:"voiceActivityDetectionSignal,omitempty"`
 	// LiveSessionID is the server's id for the live connection, when it
 	// gave one.
 	LiveSessionID string `json:"liveSessionId,omitempty"`

@@ -115,15 +115,16 @@ var jsonCases = []struct {
 	{
 		name: "live session signals",
 		ev: event.Event{
-			LiveSessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{NewHandle: "handle-7", Resumable: true},
-			GoAway:                      &genai.LiveServerGoAway{TimeLeft: 50 * time.Second},
-			ToolCallCancellation:        &genai.LiveServerToolCallCancellation{IDs: []string{"call-1", "call-2"}},
-			VoiceActivity:               &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityStart},
-			LiveSessionID:               "session-9",
+			LiveSessionResumptionUpdate:  &genai.LiveServerSessionResumptionUpdate{NewHandle: "handle-7", Resumable: true},
+			GoAway:                       &genai.LiveServerGoAway{TimeLeft: 50 * time.Second},
+			ToolCallCancellation:         &genai.LiveServerToolCallCancellation{IDs: []string{"call-1", "call-2"}},
+			VoiceActivity:                &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityStart},
+			VoiceActivityDetectionSignal: &genai.VoiceActivityDetectionSignal{VADSignalType: genai.VADSignalTypeEos},
+			LiveSessionID:                "session-9",
 		},
 		want: `{"liveSessionResumptionUpdate":{"newHandle":"handle-7","resumable":true},"goAway":{"timeLeft":"50s"},` +
 			`"toolCallCancellation":{"ids":["call-1","call-2"]},"voiceActivity":{"voiceActivityType":"ACTIVITY_START"},` +
-			`"liveSessionId":"session-9"}`,
+			`"voiceActivityDetectionSignal":{"vadSignalType":"VAD_SIGNAL_TYPE_EOS"},"liveSessionId":"session-9"}`,
 	},
 }
 

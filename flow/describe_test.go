@@ -76,6 +76,9 @@ func describe(ev *event.Event) string {
 	if ev.VoiceActivity != nil {
 		w = append(w, "voice="+string(ev.VoiceActivity.VoiceActivityType))
 	}
+	if ev.VoiceActivityDetectionSignal != nil {
+		w = append(w, "vad="+string(ev.VoiceActivityDetectionSignal.VADSignalType))
+	}
 	if len(ev.LongRunningToolIDs) > 0 {
 		w = append(w, "longRunning="+strings.Join(ev.LongRunningToolIDs, ","))
 	}

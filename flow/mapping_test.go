@@ -176,6 +176,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 				{GoAway: &genai.LiveServerGoAway{TimeLeft: 50 * time.Second}},
 				{ToolCallCancellation: &genai.LiveServerToolCallCancellation{IDs: []string{"c1", "c2"}}},
 				{VoiceActivity: &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityStart}},
+				{VoiceActivityDetectionSignal: &genai.VoiceActivityDetectionSignal{VADSignalType: genai.VADSignalTypeEos}},
 				{SetupComplete: &genai.LiveServerSetupComplete{}},
 			},
 			want: []string{
@@ -186,6 +187,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 				`assistant goAway=50s`,
 				`assistant cancel=c1,c2`,
 				`assistant voice=ACTIVITY_START`,
+				`assistant vad=VAD_SIGNAL_TYPE_EOS`,
 			},
 		},
 		{

@@ -12,7 +12,8 @@ import (
 // Not persisted: partial events (text chunks, thoughts, transcription
 // fragments), inline audio, unfinished or empty transcriptions, error
 // reports, and events that carry only generationComplete, goAway,
-// toolCallCancellation or voice activity.
+// toolCallCancellation, voice activity or a voice activity detection
+// signal.
 //
 // Persisted: content (merged model text, code and its results, function
 // calls and responses, the user's typed turns), finished non-empty

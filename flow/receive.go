@@ -146,6 +146,9 @@ func (r *liveRun) handle(resp *Response) error {
 	if v := resp.VoiceActivity; v != nil && !r.emitWith(func(ev *event.Event) { ev.VoiceActivity = v }) {
 		return errRunOver
 	}
+	if v := resp.VoiceActivityDetectionSignal; v != nil && !r.emitWith(func(ev *event.Event) { ev.VoiceActivityDetectionSignal = v }) {
+		return errRunOver
+	}
 	if r.llmLimitReached.Load() {
 		return fmt.Errorf("%w: the limit RunConfig.MaxLLMCalls = %d was reached (one LLM call per model turn)",
 			ErrLLMCallsExceeded, r.cfg.MaxLLMCalls)

@@ -113,8 +113,9 @@ type backender interface {
 //     and transcriptions, an event each with the flag set; turnComplete
 //     carries the usage metadata that came in the same message;
 //   - usage and grounding metadata, session resumption updates, goAway,
-//     toolCallCancellation and voice activity: an event each with the
-//     matching field set;
+//     toolCallCancellation, voiceActivity and Vertex AI's
+//     voiceActivityDetectionSignal: an event each with the matching field
+//     set;
 //   - toolCall: an event with the function calls (long-running ones listed
 //     in LongRunningToolIDs), then each call runs in its own goroutine (at
 //     most RunConfig.MaxConcurrentTools at once when it is positive). As
