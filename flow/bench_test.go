@@ -3,6 +3,8 @@ package flow_test
 import (
 	"context"
 	"errors"
+	"net"
+	"sync"
 	"testing"
 
 	"google.golang.org/genai"
@@ -61,4 +63,57 @@ func BenchmarkRunAudio(b *testing.B) {
 	if events != b.N {
 		b.Fatalf("got %d events, want %d", events, b.N)
 	}
+}
+
+// sinkConn signals each realtime send and blocks Receive until Close, as
+// a connection to a model that is listening would.
+type sinkConn struct {
+	repeatConn
+	sent      chan struct{}
+	closed    chan struct{}
+	closeOnce sync.Once
+}
+
+func (c *sinkConn) Receive(context.Context) (*flow.Response, error) {
+	<-c.closed
+	return nil, net.ErrClosed
+}
+
+func (c *sinkConn) Close() error {
+	c.closeOnce.Do(func() { close(c.closed) })
+	return nil
+}
+
+func (c *sinkConn) SendRealtime(context.Context, *flow.RealtimeInput) error {
+	c.sent <- struct{}{}
+	return nil
+}
+
+// BenchmarkQueueToSend measures one 40 ms chunk of 16 kHz audio from
+// Queue.SendRealtime to the connection's SendRealtime: validation, the
+// queue, the hand-off to the send loop and its mapping to a RealtimeInput.
+func BenchmarkQueueToSend(b *testing.B) {
+	p, _ := newParams(b)
+	conn := &sinkConn{sent: make(chan struct{}, 64), closed: make(chan struct{})}
+	p.Model = repeatModel{conn: conn}
+	chunk := &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: make([]byte, 1280)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range flow.Run(ctx, p) {
+		}
+	}()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := p.Queue.SendRealtime(chunk); err != nil {
+			b.Fatal(err)
+		}
+		<-conn.sent
+	}
+	b.StopTimer()
+	cancel()
+	<-done
 }
