@@ -157,4 +157,3 @@ func deliverServerContent(sc *genai.LiveServerContent, handle func(Item) bool) b
 	}
 	return true
 }
-
