@@ -151,7 +151,9 @@ type backender interface {
 //   - when ctx ends: the iterator yields ctx's error;
 //   - when the consumer stops ranging;
 //   - when the connection fails or the server closes it: the iterator yields
-//     an error wrapping the backend's error (reach it with errors.As).
+//     an error wrapping the backend's error (reach it with errors.As). The
+//     run does not reconnect yet (RunConfig.Reconnect is not used); the
+//     backend error's Retryable method says whether a new run may succeed.
 //
 // However it ends, model text and transcriptions still pending (the
 // connection ended mid-turn, the queue was closed mid-reply) are yielded

@@ -6,8 +6,10 @@
 // onto events).
 //
 // A zero RunConfig is valid and means: answer with AUDIO, automatic voice
-// activity detection, reconnect with exponential backoff, run tools without a
-// concurrency limit, at most 500 LLM calls.
+// activity detection, run tools without a concurrency limit, at most 500
+// LLM calls, and the default reconnection policy (exponential backoff; the
+// policy is validated today and used once the runtime reconnects by
+// itself, which it does not do yet).
 //
 // The live flow uses a RunConfig in three steps, and an application may call
 // them too:

@@ -61,12 +61,13 @@ type RunConfig struct {
 	Proactivity *genai.ProactivityConfig
 
 	// SessionResumption, when set, makes the server send resumption
-	// handles; the runtime keeps the newest one, exposes it on events and
-	// uses it to reconnect without losing context. Handle starts the run
-	// from an earlier run's handle. Transparent (Vertex AI only) also
-	// reports which client messages the server consumed, so the runtime
-	// resends the rest after a reconnect. Without SessionResumption a
-	// reconnect seeds the new connection with the session's history.
+	// handles, which reach the caller on events
+	// (LiveSessionResumptionUpdate): an application that keeps the newest
+	// one can start a later run from it, with the server's context and
+	// without resending the history. Handle starts the run from such an
+	// earlier handle. Transparent (Vertex AI only) also makes the server
+	// report which client messages it consumed. The runtime does not
+	// reconnect by itself yet (see Reconnect).
 	SessionResumption *genai.SessionResumptionConfig
 
 	// ContextWindowCompression, when set, lets the server shrink the
@@ -108,8 +109,10 @@ type RunConfig struct {
 	// are tokenised.
 	MediaResolution genai.MediaResolution
 
-	// SaveLiveBlob saves the run's audio as artifacts and persists events
-	// that reference them instead of the audio itself.
+	// SaveLiveBlob is meant to save the run's audio as artifacts and
+	// persist events that reference them. Saving live audio as artifacts
+	// is not implemented yet, so Validate rejects true; audio is streamed
+	// to the caller and never persisted.
 	SaveLiveBlob bool
 
 	// MaxLLMCalls limits the model calls of one run: 0 means
@@ -126,9 +129,12 @@ type RunConfig struct {
 	// CustomMetadata is copied onto every event of the run.
 	CustomMetadata map[string]any
 
-	// Reconnect is how the runtime reconnects after the connection drops.
-	// The zero value reconnects with the defaults described on
-	// ReconnectPolicy.
+	// Reconnect is the policy the runtime's reconnection logic will use
+	// after the connection drops (the zero value means the defaults
+	// described on ReconnectPolicy). Reconnection is not implemented yet:
+	// today a dropped connection ends the run with the backend's error,
+	// whose Retryable method reports whether reconnecting would have made
+	// sense. Validate checks the policy already.
 	Reconnect ReconnectPolicy
 
 	// MaxConcurrentTools limits how many tool calls run at the same time;

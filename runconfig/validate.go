@@ -31,7 +31,9 @@ import (
 //   - both ThinkingBudget and ThinkingLevel;
 //   - a ContextWindowCompression target not below its trigger;
 //   - a Reconnect policy that cannot work (negative values, a Multiplier
-//     below 1, a Jitter above 1, a maximum backoff below the initial one).
+//     below 1, a Jitter above 1, a maximum backoff below the initial one);
+//   - SaveLiveBlob set: saving live audio as artifacts is not implemented
+//     yet.
 //
 // Combinations that are merely useless are left to the server, which ignores
 // them: OutputAudioTranscription, SpeechConfig, EnableAffectiveDialog or
@@ -85,6 +87,9 @@ func (c RunConfig) Validate(backend genai.Backend) error {
 	checkEnum(v, "MediaResolution", c.MediaResolution, genai.MediaResolutionUnspecified,
 		genai.MediaResolutionLow, genai.MediaResolutionMedium, genai.MediaResolutionHigh)
 
+	if c.SaveLiveBlob {
+		v.add("SaveLiveBlob", "saving live audio as artifacts is not implemented yet; leave it false")
+	}
 	if c.MaxConcurrentTools < 0 {
 		v.add("MaxConcurrentTools", fmt.Sprintf("must not be negative (0 means no limit), got %d", c.MaxConcurrentTools))
 	}

@@ -46,7 +46,6 @@ func fullConfig() runconfig.RunConfig {
 		FrequencyPenalty:         genai.Ptr[float32](2),
 		ThinkingConfig:           &genai.ThinkingConfig{IncludeThoughts: true, ThinkingBudget: genai.Ptr[int32](-1)},
 		MediaResolution:          genai.MediaResolutionHigh,
-		SaveLiveBlob:             true,
 		MaxLLMCalls:              runconfig.UnlimitedLLMCalls,
 		CustomMetadata:           map[string]any{"tier": "gold"},
 		Reconnect: runconfig.ReconnectPolicy{
@@ -170,6 +169,8 @@ func TestValidateRejects(t *testing.T) {
 		{"thinking budget and level", runconfig.RunConfig{ThinkingConfig: &genai.ThinkingConfig{ThinkingBudget: genai.Ptr[int32](0), ThinkingLevel: genai.ThinkingLevelLow}}, genai.BackendGeminiAPI, []string{"ThinkingConfig"}},
 		{"unknown media resolution", runconfig.RunConfig{MediaResolution: "LOW"}, genai.BackendGeminiAPI, []string{"MediaResolution"}},
 		{"negative tool concurrency", runconfig.RunConfig{MaxConcurrentTools: -1}, genai.BackendGeminiAPI, []string{"MaxConcurrentTools"}},
+		{"save live blob (not implemented)", runconfig.RunConfig{SaveLiveBlob: true}, genai.BackendGeminiAPI, []string{"SaveLiveBlob"}},
+		{"save live blob on Vertex AI", runconfig.RunConfig{SaveLiveBlob: true}, genai.BackendVertexAI, []string{"SaveLiveBlob"}},
 		{"negative reconnect attempts", reconnect(runconfig.ReconnectPolicy{MaxAttempts: -1}), genai.BackendGeminiAPI, []string{"Reconnect.MaxAttempts"}},
 		{"negative initial backoff", reconnect(runconfig.ReconnectPolicy{InitialBackoff: -time.Second}), genai.BackendGeminiAPI, []string{"Reconnect.InitialBackoff"}},
 		{"negative max backoff", reconnect(runconfig.ReconnectPolicy{MaxBackoff: -time.Second}), genai.BackendGeminiAPI, []string{"Reconnect.MaxBackoff"}},
@@ -301,4 +302,15 @@ func FuzzValidate(f *testing.F) {
 			t.Errorf("valid config %s gave setup modalities %v, want one of AUDIO, TEXT", data, m)
 		}
 	})
+}
+
+func TestValidateSaysSaveLiveBlobIsNotImplemented(t *testing.T) {
+	err := runconfig.RunConfig{SaveLiveBlob: true}.Validate(genai.BackendGeminiAPI)
+	var fe *runconfig.FieldError
+	if !errors.As(err, &fe) || fe.Field != "SaveLiveBlob" {
+		t.Fatalf("Validate() = %v, want a *FieldError for SaveLiveBlob", err)
+	}
+	if !strings.Contains(fe.Problem, "saving live audio as artifacts is not implemented yet") {
+		t.Errorf("problem %q does not say that saving live audio as artifacts is not implemented yet", fe.Problem)
+	}
 }

@@ -109,6 +109,11 @@ func TestInvalidRunConfigRejectedBeforeDialing(t *testing.T) {
 			field:   "EnableAffectiveDialog",
 		},
 		{
+			name:  "saving live audio as artifacts (not implemented yet)",
+			cfg:   runconfig.RunConfig{SaveLiveBlob: true},
+			field: "SaveLiveBlob",
+		},
+		{
 			name:  "temperature out of range",
 			cfg:   runconfig.RunConfig{Temperature: &hot},
 			field: "Temperature",
