@@ -9,6 +9,8 @@
 // reports [ErrClosed].
 //
 // A queue serves exactly one live run: the run claims it with [Queue.Claim],
-// and a queue that is claimed or closed cannot start another run. Make a new
-// queue for every connection.
+// and a queue that a run claimed cannot start another run, even once that
+// run has ended. A queue closed before any run claimed it can still be
+// claimed: the run receives what was queued before the close, then ends
+// normally. Make a new queue for every connection.
 package livequeue

@@ -27,10 +27,11 @@ import (
 // matching runconfig.ErrInvalid that names the field), looks the session up
 // (a missing one yields an error matching session.ErrNotFound, unless the
 // runner auto-creates sessions; an empty sessionID then creates one with a
-// random UUID), and claims q (a queue that served another run, or is
-// closed, yields an error matching livequeue.ErrClaimed or
-// livequeue.ErrClosed). The run gets a fresh invocation id, shared by all
-// its events.
+// random UUID), and claims q (a queue that another run claimed yields an
+// error matching livequeue.ErrClaimed; a queue closed before any run
+// claimed it is accepted: the run sends what was queued before the close,
+// then ends without an error). The run gets a fresh invocation id, shared
+// by all its events.
 //
 // Every event carries cfg.CustomMetadata (merged under the event's own
 // keys; the map is shared between events, so treat it as read-only). The
