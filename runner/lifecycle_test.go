@@ -141,3 +141,30 @@ func TestMaxLLMCallsIsEnforced(t *testing.T) {
 		t.Errorf("last stored event %+v, want the turnComplete of the last allowed turn", last)
 	}
 }
+
+func TestQueueClosedBeforeTheRunStillStartsIt(t *testing.T) {
+	h := newHarness(t, setup{})
+	h.createSession(t, "u1", "s1")
+	q := textQueue(t, "sent before disconnecting")
+	q.Close() // the client disconnected before the run started
+
+	res := h.run(t, t.Context(), "u1", "s1", q, textConfig(), nil)
+
+	if err := res.err(t); err != nil {
+		t.Fatalf("RunLive with a closed, unclaimed queue: err = %v, want none", err)
+	}
+	s := h.waitSession(t, 0)
+	waitClosedNormally(t, s)
+	var sent []string
+	for _, m := range s.Messages() {
+		if cc := m.ClientContent; cc != nil {
+			sent = append(sent, cc.Turns[0].Parts[0].Text)
+		}
+	}
+	if len(sent) != 1 || sent[0] != "sent before disconnecting" {
+		t.Errorf("the model received turns %q, want the one queued before the close", sent)
+	}
+	if stored := h.stored(t, "u1", "s1"); len(stored) == 0 || stored[0].Text() != "sent before disconnecting" {
+		t.Errorf("stored %+v, want the user's turn first", summarize(stored))
+	}
+}
