@@ -126,10 +126,13 @@ type backender interface {
 //     server cancels (toolCallCancellation) has its context cancelled and
 //     is not answered.
 //
-// Problems with one request do not end the run: a blob whose MIME type is
-// not audio/*, image/* or video/*, and activity signals while automatic
-// activity detection is on (they would make the server close the session),
-// are not sent and reported as events with ErrorCode ErrorCodeInvalidArgument;
+// Blobs from the queue go as realtime input: audio/* as audio, image/* as a
+// video frame (the Live API's video input is a stream of image frames).
+// Problems with one request do not end the run: a blob of any other MIME
+// type (video/* included: send its frames as images), and activity signals
+// while automatic activity detection is on (they would make the server
+// close the session), are not sent and reported as events with ErrorCode
+// ErrorCodeInvalidArgument naming the problem;
 // a request the connection fails to send is reported with
 // ErrorCodeSendFailed.
 //

@@ -17,8 +17,9 @@ import (
 // The run goes on after them.
 const (
 	// ErrorCodeInvalidArgument reports a request the model would refuse:
-	// a blob of a MIME type that is not audio, image or video, or an
-	// activity signal while automatic activity detection is on.
+	// a blob whose MIME type is neither audio/* nor image/* (video goes as
+	// image frames, so video/* is refused too), or an activity signal
+	// while automatic activity detection is on.
 	ErrorCodeInvalidArgument = "INVALID_ARGUMENT"
 	// ErrorCodeSendFailed reports a request (or a tool response) the
 	// connection failed to send.
@@ -99,16 +100,19 @@ func (r *liveRun) sendContent(ctx context.Context, c *genai.Content) bool {
 	return ok
 }
 
-// sendBlob sends a chunk of audio or a video frame as realtime input.
+// sendBlob sends a chunk of audio, or an image as a video frame, as
+// realtime input. The Live API's video input carries image frames, so
+// anything else (video/* included) is reported, not sent.
 func (r *liveRun) sendBlob(ctx context.Context, b *genai.Blob) bool {
 	var in RealtimeInput
 	switch mediaType(b.MIMEType) {
 	case "audio":
 		in.Audio = b
-	case "image", "video":
+	case "image":
 		in.Video = b
 	default:
-		return r.reject(fmt.Sprintf("flow: blob of MIME type %q not sent: realtime input takes audio/*, image/* or video/*", b.MIMEType))
+		return r.reject(fmt.Sprintf("flow: blob of MIME type %q not sent: realtime input takes audio/* chunks "+
+			"and image/* frames (send video as a stream of image frames, for example image/jpeg)", b.MIMEType))
 	}
 	if err := r.conn.SendRealtime(r.wireCtx, &in); err != nil {
 		return r.sendFailed(ctx, b.MIMEType+" blob", err)

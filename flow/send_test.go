@@ -69,13 +69,18 @@ func TestRunSendsQueuedRequests(t *testing.T) {
 			}}},
 		},
 		{
-			name:     "audio, image and video blobs as realtime input",
-			requests: []livequeue.Request{{Blob: pcm16k}, {Blob: jpeg}, {Blob: mp4}},
+			name:     "audio and image blobs as realtime input",
+			requests: []livequeue.Request{{Blob: pcm16k}, {Blob: jpeg}},
 			wantSent: []clientMessage{
 				{Realtime: &flow.RealtimeInput{Audio: pcm16k}},
 				{Realtime: &flow.RealtimeInput{Video: jpeg}},
-				{Realtime: &flow.RealtimeInput{Video: mp4}},
 			},
+		},
+		{
+			name:       "a video/* blob is reported: video goes as image frames",
+			requests:   []livequeue.Request{{Blob: mp4}, {Blob: jpeg}},
+			wantSent:   []clientMessage{{Realtime: &flow.RealtimeInput{Video: jpeg}}},
+			wantEvents: []string{`assistant error=INVALID_ARGUMENT`},
 		},
 		{
 			name:       "a blob of another MIME type is reported and the run goes on",
@@ -164,7 +169,8 @@ func TestRunErrorEventsNameTheProblem(t *testing.T) {
 		request livequeue.Request
 		want    []string // substrings of the error message
 	}{
-		{"unsupported MIME type", livequeue.Request{Blob: pdf}, []string{`"application/pdf"`, "audio/*", "image/*", "video/*"}},
+		{"unsupported MIME type", livequeue.Request{Blob: pdf}, []string{`"application/pdf"`, "audio/*", "image/*"}},
+		{"video MIME type", livequeue.Request{Blob: mp4}, []string{`"video/mp4"`, "image/*", "image frames"}},
 		{"activity start with VAD on", livequeue.Request{ActivityStart: true}, []string{"activity start", "RealtimeInputConfig.AutomaticActivityDetection.Disabled"}},
 		{"activity end with VAD on", livequeue.Request{ActivityEnd: true}, []string{"activity end", "RealtimeInputConfig.AutomaticActivityDetection.Disabled"}},
 	}
