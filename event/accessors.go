@@ -61,11 +61,12 @@ func (e *Event) Text() string {
 }
 
 // HasAudio reports whether e's content carries audio: an inline data part
-// whose MIME type starts with "audio/". Such events are streamed to the
-// caller but never stored in the session.
+// whose MIME type is an audio type (see IsAudioMIMEType; "Audio/PCM"
+// counts). Such events are streamed to the caller but never stored in the
+// session.
 func (e *Event) HasAudio() bool {
 	return e.hasPart(func(p *genai.Part) bool {
-		return p.InlineData != nil && strings.HasPrefix(p.InlineData.MIMEType, "audio/")
+		return p.InlineData != nil && IsAudioMIMEType(p.InlineData.MIMEType)
 	})
 }
 

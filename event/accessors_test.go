@@ -121,6 +121,9 @@ func TestHasAudio(t *testing.T) {
 		{"text", event.Event{Content: content(&genai.Part{Text: "hi"})}, false},
 		{"audio chunk", event.Event{Content: content(&genai.Part{InlineData: audio})}, true},
 		{"audio after text", event.Event{Content: content(&genai.Part{Text: "hi"}, nil, &genai.Part{InlineData: audio})}, true},
+		{"audio with an upper-case MIME type", event.Event{Content: content(&genai.Part{
+			InlineData: &genai.Blob{MIMEType: "Audio/PCM", Data: []byte{1, 2}},
+		})}, true},
 		{"image", event.Event{Content: content(&genai.Part{InlineData: image})}, false},
 		{"audio file reference is not inline audio", event.Event{Content: content(&genai.Part{
 			FileData: &genai.FileData{FileURI: "artifact://a.pcm", MIMEType: "audio/pcm"},
@@ -132,5 +135,28 @@ func TestHasAudio(t *testing.T) {
 				t.Errorf("HasAudio() = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestIsAudioMIMEType(t *testing.T) {
+	tests := []struct {
+		mime string
+		want bool
+	}{
+		{"audio/pcm;rate=16000", true},
+		{"Audio/PCM", true},
+		{"AUDIO/L16", true},
+		{" audio/wav", true},
+		{"image/jpeg", false},
+		{"video/mp4", false},
+		{"audiox/pcm", false},
+		{"audio", false}, // no subtype: not a MIME type
+		{"", false},
+		{"application/audio", false},
+	}
+	for _, tc := range tests {
+		if got := event.IsAudioMIMEType(tc.mime); got != tc.want {
+			t.Errorf("IsAudioMIMEType(%q) = %v, want %v", tc.mime, got, tc.want)
+		}
 	}
 }

@@ -56,3 +56,15 @@ func ExampleEvent_IsFinalResponse() {
 	// calling get_weather
 	// interrupted: stop playback
 }
+
+// MIME types are case-insensitive: audio is audio whatever the case, and
+// an event carrying it is never stored in a session.
+func ExampleIsAudioMIMEType() {
+	for _, mime := range []string{"audio/pcm;rate=16000", "Audio/PCM", "image/jpeg"} {
+		fmt.Println(mime, event.IsAudioMIMEType(mime))
+	}
+	// Output:
+	// audio/pcm;rate=16000 true
+	// Audio/PCM true
+	// image/jpeg false
+}

@@ -42,6 +42,8 @@ func TestPersist(t *testing.T) {
 		{"goAway", &event.Event{GoAway: &genai.LiveServerGoAway{TimeLeft: time.Minute}}, false},
 		{"toolCallCancellation", &event.Event{ToolCallCancellation: &genai.LiveServerToolCallCancellation{IDs: []string{"a"}}}, false},
 		{"voice activity", &event.Event{VoiceActivity: &genai.VoiceActivity{}}, false},
+		{"audio with an upper-case MIME type", &event.Event{Content: &genai.Content{Parts: []*genai.Part{
+			{InlineData: &genai.Blob{MIMEType: "Audio/PCM", Data: []byte{1}}}}}}, false},
 		{"voice activity detection signal", &event.Event{VoiceActivityDetectionSignal: &genai.VoiceActivityDetectionSignal{}}, false},
 		{"error report", &event.Event{ErrorCode: flow.ErrorCodeInvalidArgument, ErrorMessage: "bad"}, false},
 		{"content with no parts", &event.Event{Content: &genai.Content{Role: genai.RoleModel}}, false},

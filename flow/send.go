@@ -105,10 +105,10 @@ func (r *liveRun) sendContent(ctx context.Context, c *genai.Content) bool {
 // anything else (video/* included) is reported, not sent.
 func (r *liveRun) sendBlob(ctx context.Context, b *genai.Blob) bool {
 	var in RealtimeInput
-	switch mediaType(b.MIMEType) {
-	case "audio":
+	switch {
+	case event.IsAudioMIMEType(b.MIMEType):
 		in.Audio = b
-	case "image":
+	case mediaType(b.MIMEType) == "image":
 		in.Video = b
 	default:
 		return r.reject(fmt.Sprintf("flow: blob of MIME type %q not sent: realtime input takes audio/* chunks "+
@@ -163,16 +163,20 @@ func (r *liveRun) sendFailed(ctx context.Context, what string, err error) bool {
 	return r.out.put(ev)
 }
 
-// mediaType returns the lower-case top-level type of a MIME type: "audio"
-// for "audio/pcm;rate=16000".
+// mediaType returns the lower-case top-level type of a MIME type, "image"
+// for "image/jpeg", or "" when it has none. It follows the rules of
+// event.IsAudioMIMEType, which the flow uses for audio.
 func mediaType(mime string) string {
-	typ, _, _ := strings.Cut(mime, "/")
+	typ, _, ok := strings.Cut(mime, "/")
+	if !ok {
+		return ""
+	}
 	return strings.ToLower(strings.TrimSpace(typ))
 }
 
 // isAudio reports whether p is inline audio.
 func isAudio(p *genai.Part) bool {
-	return p != nil && p.InlineData != nil && mediaType(p.InlineData.MIMEType) == "audio"
+	return p != nil && p.InlineData != nil && event.IsAudioMIMEType(p.InlineData.MIMEType)
 }
 
 // withoutAudio returns parts without the inline audio ones. It returns

@@ -31,7 +31,9 @@ var (
 	pcm16k = &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: []byte{1, 2, 3, 4}}
 	jpeg   = &genai.Blob{MIMEType: "image/jpeg", Data: []byte{0xff, 0xd8}}
 	mp4    = &genai.Blob{MIMEType: "video/mp4", Data: []byte{0, 0, 0, 0x18}}
-	pdf    = &genai.Blob{MIMEType: "application/pdf", Data: []byte("%PDF")}
+	// upperPCM is audio with an upper-case MIME type, which is still audio.
+	upperPCM = &genai.Blob{MIMEType: "Audio/PCM;rate=16000", Data: []byte{5, 6}}
+	pdf      = &genai.Blob{MIMEType: "application/pdf", Data: []byte("%PDF")}
 )
 
 func TestRunSendsQueuedRequests(t *testing.T) {
@@ -59,6 +61,19 @@ func TestRunSendsQueuedRequests(t *testing.T) {
 			wantSent: []clientMessage{{Content: &genai.LiveClientContent{
 				Turns: []*genai.Content{{Role: "user", Parts: []*genai.Part{{Text: "Listen:"}, {InlineData: pcm16k}}}}, TurnComplete: true,
 			}}},
+			wantEvents: []string{`user role=user text "Listen:"`},
+		},
+		{
+			name: "audio in any case is audio: sent whole, persisted without it",
+			requests: []livequeue.Request{{Content: &genai.Content{Role: "user", Parts: []*genai.Part{
+				{Text: "Listen:"}, {InlineData: upperPCM},
+			}}}, {Blob: upperPCM}},
+			wantSent: []clientMessage{
+				{Content: &genai.LiveClientContent{
+					Turns: []*genai.Content{{Role: "user", Parts: []*genai.Part{{Text: "Listen:"}, {InlineData: upperPCM}}}}, TurnComplete: true,
+				}},
+				{Realtime: &flow.RealtimeInput{Audio: upperPCM}},
+			},
 			wantEvents: []string{`user role=user text "Listen:"`},
 		},
 		{
