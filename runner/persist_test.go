@@ -15,6 +15,7 @@ import (
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
+	"github.com/adklive/adklive/session"
 )
 
 // summary is what a test checks of a stored event.
@@ -211,6 +212,26 @@ func TestHistorySeedsTheNextRun(t *testing.T) {
 	}
 	if len(want) != 4 {
 		t.Fatalf("the first run stored %d texts and transcriptions, want 4: %+v", len(want), want)
+	}
+
+	// Runs never store audio, but a session may hold some (written by
+	// another tool, or by an older version): a user turn and a model turn
+	// that each carry inline audio beside their text.
+	stored, err := h.sessions.Get(t.Context(), &session.GetRequest{AppName: appName, UserID: "u1", SessionID: "s1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcm := &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: livetest.Silence(livetest.InputSampleRate, 20*time.Millisecond)}
+	for _, turn := range []struct{ author, role, text string }{
+		{"user", genai.RoleUser, "Listen to this:"},
+		{agentName, genai.RoleModel, "Nice tune."},
+	} {
+		ev := event.New("e-earlier", turn.author)
+		ev.Content = &genai.Content{Role: turn.role, Parts: []*genai.Part{{Text: turn.text}, {InlineData: pcm}}}
+		if _, err := h.sessions.AppendEvent(t.Context(), stored, ev); err != nil {
+			t.Fatalf("appending an event with audio: %v", err)
+		}
+		want = append(want, summary{Author: turn.role, Text: turn.text})
 	}
 
 	// Second run on the same session: its connection starts with that
