@@ -8,6 +8,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent/tool"
+	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 )
 
@@ -137,5 +138,110 @@ func TestInvalidRunConfigRejectedBeforeDialing(t *testing.T) {
 				t.Errorf("the rejected run claimed the queue: Claim() = %v", err)
 			}
 		})
+	}
+}
+
+// TestEveryLiveFieldReachesSetup sets every live field of RunConfig and
+// checks, on the setup message livetest recorded, that each one arrived as
+// it was set. Backend-specific fields are checked on their backend.
+func TestEveryLiveFieldReachesSetup(t *testing.T) {
+	f32 := genai.Ptr[float32]
+	common := func() runconfig.RunConfig {
+		return runconfig.RunConfig{
+			ResponseModalities: []genai.Modality{genai.ModalityAudio},
+			SpeechConfig: &genai.SpeechConfig{LanguageCode: "en-US",
+				VoiceConfig: &genai.VoiceConfig{PrebuiltVoiceConfig: &genai.PrebuiltVoiceConfig{VoiceName: "Kore"}}},
+			InputAudioTranscription:  &genai.AudioTranscriptionConfig{},
+			OutputAudioTranscription: &genai.AudioTranscriptionConfig{},
+			RealtimeInputConfig: &genai.RealtimeInputConfig{
+				AutomaticActivityDetection: &genai.AutomaticActivityDetection{
+					StartOfSpeechSensitivity: genai.StartSensitivityLow,
+					EndOfSpeechSensitivity:   genai.EndSensitivityHigh,
+					PrefixPaddingMs:          genai.Ptr[int32](120),
+					SilenceDurationMs:        genai.Ptr[int32](700),
+				},
+				ActivityHandling: genai.ActivityHandlingNoInterruption,
+				TurnCoverage:     genai.TurnCoverageTurnIncludesAllInput,
+			},
+			Proactivity:       &genai.ProactivityConfig{ProactiveAudio: genai.Ptr(true)},
+			SessionResumption: &genai.SessionResumptionConfig{},
+			ContextWindowCompression: &genai.ContextWindowCompressionConfig{
+				TriggerTokens: genai.Ptr[int64](25600),
+				SlidingWindow: &genai.SlidingWindow{TargetTokens: genai.Ptr[int64](12800)},
+			},
+			ThinkingConfig:   &genai.ThinkingConfig{IncludeThoughts: true, ThinkingBudget: genai.Ptr[int32](512)},
+			Temperature:      f32(0.4),
+			TopP:             f32(0.9),
+			TopK:             f32(32),
+			PresencePenalty:  f32(0.5),
+			FrequencyPenalty: f32(-0.5),
+			Seed:             genai.Ptr[int32](42),
+			MediaResolution:  genai.MediaResolutionLow,
+			MaxOutputTokens:  2048,
+			CandidateCount:   1,
+		}
+	}
+	geminiCfg := common()
+	geminiCfg.EnableAffectiveDialog = genai.Ptr(true)
+	vertexCfg := common()
+	vertexCfg.ExplicitVADSignal = genai.Ptr(true)
+	vertexCfg.SessionResumption = &genai.SessionResumptionConfig{Transparent: true}
+
+	setups := map[genai.Backend]*genai.LiveClientSetup{}
+	for backend, cfg := range map[genai.Backend]runconfig.RunConfig{genai.BackendGeminiAPI: geminiCfg, genai.BackendVertexAI: vertexCfg} {
+		h := newHarness(t, setup{backend: backend})
+		h.createSession(t, "u1", "s1")
+		q := livequeue.New()
+		q.Close() // the setup is all this test needs
+		if err := h.run(t, t.Context(), "u1", "s1", q, cfg, nil).err(t); err != nil {
+			t.Fatalf("RunLive on %v: %v", backend, err)
+		}
+		s := h.waitSession(t, 0).Setup()
+		if s == nil || s.GenerationConfig == nil {
+			t.Fatalf("livetest recorded setup %+v on %v, want one with a generationConfig", s, backend)
+		}
+		setups[backend] = s
+	}
+
+	gc := func(s *genai.LiveClientSetup) *genai.GenerationConfig { return s.GenerationConfig }
+	tests := []struct {
+		field   string
+		backend genai.Backend // BackendUnspecified: both
+		want    any
+		got     func(*genai.LiveClientSetup) any
+	}{
+		{"ResponseModalities", 0, geminiCfg.ResponseModalities, func(s *genai.LiveClientSetup) any { return gc(s).ResponseModalities }},
+		{"SpeechConfig", 0, geminiCfg.SpeechConfig, func(s *genai.LiveClientSetup) any { return gc(s).SpeechConfig }},
+		{"InputAudioTranscription", 0, geminiCfg.InputAudioTranscription, func(s *genai.LiveClientSetup) any { return s.InputAudioTranscription }},
+		{"OutputAudioTranscription", 0, geminiCfg.OutputAudioTranscription, func(s *genai.LiveClientSetup) any { return s.OutputAudioTranscription }},
+		{"RealtimeInputConfig", 0, geminiCfg.RealtimeInputConfig, func(s *genai.LiveClientSetup) any { return s.RealtimeInputConfig }},
+		{"Proactivity", 0, geminiCfg.Proactivity, func(s *genai.LiveClientSetup) any { return s.Proactivity }},
+		{"EnableAffectiveDialog", genai.BackendGeminiAPI, geminiCfg.EnableAffectiveDialog, func(s *genai.LiveClientSetup) any { return gc(s).EnableAffectiveDialog }},
+		{"SessionResumption", genai.BackendGeminiAPI, geminiCfg.SessionResumption, func(s *genai.LiveClientSetup) any { return s.SessionResumption }},
+		{"SessionResumption.Transparent", genai.BackendVertexAI, vertexCfg.SessionResumption, func(s *genai.LiveClientSetup) any { return s.SessionResumption }},
+		{"ExplicitVADSignal", genai.BackendVertexAI, true, func(s *genai.LiveClientSetup) any { return s.ExplicitVADSignal }},
+		{"ContextWindowCompression", 0, geminiCfg.ContextWindowCompression, func(s *genai.LiveClientSetup) any { return s.ContextWindowCompression }},
+		{"ThinkingConfig", 0, geminiCfg.ThinkingConfig, func(s *genai.LiveClientSetup) any { return gc(s).ThinkingConfig }},
+		{"Temperature", 0, geminiCfg.Temperature, func(s *genai.LiveClientSetup) any { return gc(s).Temperature }},
+		{"TopP", 0, geminiCfg.TopP, func(s *genai.LiveClientSetup) any { return gc(s).TopP }},
+		{"TopK", 0, geminiCfg.TopK, func(s *genai.LiveClientSetup) any { return gc(s).TopK }},
+		{"PresencePenalty", 0, geminiCfg.PresencePenalty, func(s *genai.LiveClientSetup) any { return gc(s).PresencePenalty }},
+		{"FrequencyPenalty", 0, geminiCfg.FrequencyPenalty, func(s *genai.LiveClientSetup) any { return gc(s).FrequencyPenalty }},
+		{"Seed", 0, geminiCfg.Seed, func(s *genai.LiveClientSetup) any { return gc(s).Seed }},
+		{"MediaResolution", 0, geminiCfg.MediaResolution, func(s *genai.LiveClientSetup) any { return gc(s).MediaResolution }},
+		{"MaxOutputTokens", 0, geminiCfg.MaxOutputTokens, func(s *genai.LiveClientSetup) any { return gc(s).MaxOutputTokens }},
+		{"CandidateCount", 0, geminiCfg.CandidateCount, func(s *genai.LiveClientSetup) any { return gc(s).CandidateCount }},
+	}
+	for _, tt := range tests {
+		for _, backend := range []genai.Backend{genai.BackendGeminiAPI, genai.BackendVertexAI} {
+			if tt.backend != genai.BackendUnspecified && tt.backend != backend {
+				continue
+			}
+			t.Run(tt.field+"/"+backend.String(), func(t *testing.T) {
+				if diff := cmp.Diff(tt.want, tt.got(setups[backend])); diff != "" {
+					t.Errorf("%s in the setup livetest recorded (-want +got):\n%s", tt.field, diff)
+				}
+			})
+		}
 	}
 }
