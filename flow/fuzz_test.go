@@ -67,7 +67,8 @@ func fuzzScript(data []byte) (script []*flow.Response, interrupts, turns int) {
 // FuzzRunMapping feeds arbitrary sequences of server messages through a
 // run and checks the mapping's promises: merged text and finished
 // transcriptions are exactly the chunks before them, everything pending is
-// flushed before a turn boundary, and no signal is lost.
+// flushed before a turn boundary and before the run ends, and no signal is
+// lost.
 func FuzzRunMapping(f *testing.F) {
 	f.Add([]byte{0, 0, 7})                   // text turn
 	f.Add([]byte{3, 2, 4, 2, 4, 6, 7})       // audio turn with transcriptions
@@ -126,6 +127,9 @@ func FuzzRunMapping(f *testing.F) {
 					gotTurns++
 				}
 			}
+		}
+		if text != "" || in != "" || out != "" {
+			t.Fatalf("the run ended with text %q, input %q, output %q never flushed", text, in, out)
 		}
 		if gotInterrupts != interrupts || gotTurns != turns {
 			t.Fatalf("got %d interrupted and %d turnComplete events, want %d and %d", gotInterrupts, gotTurns, interrupts, turns)
