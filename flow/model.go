@@ -45,8 +45,10 @@ type ConnectRequest struct {
 type Conn interface {
 	// SendContent sends a clientContent message: turns appended to the
 	// conversation in order. On model families that accept mid-session
-	// text only as realtime input, a backend converts a text-only user
-	// turn into that form and rejects anything else with an error.
+	// input only as realtime input, a backend converts a user turn into
+	// realtime messages (text, and inline audio and images) in the order
+	// of its parts, and rejects what cannot be expressed that way with an
+	// error naming the rule.
 	SendContent(ctx context.Context, c *genai.LiveClientContent) error
 
 	// SendRealtime sends one realtimeInput message.

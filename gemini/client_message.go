@@ -87,14 +87,20 @@ func appendRealtimeInput(b []byte, in *flow.RealtimeInput, mediaChunks bool) ([]
 	return append(b, '}'), nil
 }
 
+// hasMediaType reports whether the MIME type mime has the top-level type
+// prefix (for example "audio/"), ignoring case as MIME types do.
+func hasMediaType(mime, prefix string) bool {
+	return len(mime) >= len(prefix) && strings.EqualFold(mime[:len(prefix)], prefix)
+}
+
 // validateRealtimeInput checks that exactly one field is set and that a
 // blob's MIME type fits it (genai's rule: audio/* for audio, image/* for
 // video frames).
 func validateRealtimeInput(in *flow.RealtimeInput) error {
-	if in.Audio != nil && !strings.HasPrefix(in.Audio.MIMEType, "audio/") {
+	if in.Audio != nil && !hasMediaType(in.Audio.MIMEType, "audio/") {
 		return invalid("realtimeInput.audio.mimeType", "%q is not an audio/* MIME type", in.Audio.MIMEType)
 	}
-	if in.Video != nil && !strings.HasPrefix(in.Video.MIMEType, "image/") {
+	if in.Video != nil && !hasMediaType(in.Video.MIMEType, "image/") {
 		return invalid("realtimeInput.video.mimeType", "%q is not an image/* MIME type (send video as image frames)", in.Video.MIMEType)
 	}
 	var set []string
@@ -219,9 +225,9 @@ func live31Inputs(c *genai.LiveClientContent) ([]flow.RealtimeInput, error) {
 		case isInlineDataOnly(p):
 			flushText()
 			switch mime := p.InlineData.MIMEType; {
-			case strings.HasPrefix(mime, "audio/"):
+			case hasMediaType(mime, "audio/"):
 				inputs = append(inputs, flow.RealtimeInput{Audio: p.InlineData})
-			case strings.HasPrefix(mime, "image/"):
+			case hasMediaType(mime, "image/"):
 				inputs = append(inputs, flow.RealtimeInput{Video: p.InlineData})
 			default:
 				return nil, invalid(field+".inlineData.mimeType", "%q is neither audio/* nor image/*; %s", mime, live31Rule)

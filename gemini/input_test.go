@@ -69,9 +69,12 @@ func TestRealtimeInputReachesServer(t *testing.T) {
 	setup.RealtimeInputConfig = &genai.RealtimeInputConfig{AutomaticActivityDetection: &genai.AutomaticActivityDetection{Disabled: true}}
 	audio := &genai.Blob{Data: livetest.Tone(16000, 40*time.Millisecond, 0.5), MIMEType: "audio/pcm;rate=16000"}
 	jpeg := &genai.Blob{Data: []byte("\xff\xd8\xff\xe0 not really a jpeg"), MIMEType: "image/jpeg"}
+	// MIME types are case-insensitive; the flow already treats these as audio.
+	upper := &genai.Blob{Data: audio.Data, MIMEType: "Audio/PCM;rate=16000"}
 	inputs := []*flow.RealtimeInput{
 		{ActivityStart: true},
 		{Audio: audio},
+		{Audio: upper},
 		{Video: jpeg},
 		{ActivityEnd: true},
 		{Text: "typed text"},
@@ -86,7 +89,7 @@ func TestRealtimeInputReachesServer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := []*livetest.RealtimeInput{{ActivityStart: true}, {Audio: audio}, {Video: jpeg}, {ActivityEnd: true}, {Text: "typed text"}}
+	want := []*livetest.RealtimeInput{{ActivityStart: true}, {Audio: audio}, {Audio: upper}, {Video: jpeg}, {ActivityEnd: true}, {Text: "typed text"}}
 	sess, _ := srv.WaitSession(ctx, 0)
 	var got []*livetest.RealtimeInput
 	if _, err := sess.WaitMessage(ctx, func(m livetest.ClientMessage) bool {
