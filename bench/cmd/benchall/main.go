@@ -57,7 +57,8 @@ func main() {
 	if err := srv.Start(); err != nil {
 		log.Fatal(err)
 	}
-	defer func() { srv.Process.Kill(); srv.Wait() }()
+	stopServer := func() { srv.Process.Kill(); srv.Wait() }
+	defer stopServer()
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		log.Fatalf("reading the fake server's address: %v", err)
@@ -105,6 +106,8 @@ func main() {
 		time.Since(begin).Round(time.Second))
 	printTables(os.Stdout, results)
 	if len(failures) > 0 {
+		stopServer()
+		os.RemoveAll(dir)
 		fmt.Println("\nFAILED:")
 		for _, f := range failures {
 			fmt.Println("  " + f)
