@@ -8,7 +8,7 @@ require (
 	google.golang.org/genai v1.77.0
 )
 
-require golang.org/x/image v0.47.0 // indirect
+require golang.org/x/image v0.47.0
 
 require (
 	cloud.google.com/go v0.123.0 // indirect
