@@ -18,8 +18,9 @@ import (
 )
 
 // recordingsDir holds real exchanges recorded by the js-genai test suite
-// (PROTOCOL.md §7).
-const recordingsDir = "../../shared/wire/recordings"
+// (PROTOCOL.md §7). They are the copy livetest keeps in its testdata, with
+// their attribution, so the tests run in a clone of this repository alone.
+const recordingsDir = "livetest/testdata/recordings"
 
 // recordedMessage is one block of a recording.
 type recordedMessage struct {
