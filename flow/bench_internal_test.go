@@ -13,6 +13,7 @@ import (
 // consumer.
 func BenchmarkHandleAudio(b *testing.B) {
 	r := &liveRun{p: Params{Author: "assistant"}, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
+	r.stamp.ids.seed()
 	r.mapper = mapper{author: "assistant", stamp: &r.stamp, emit: func(*event.Event) bool { return true }}
 	resp := &Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{
 		Role:  genai.RoleModel,
@@ -30,6 +31,7 @@ func BenchmarkHandleAudio(b *testing.B) {
 // its output transcription fragment, as native-audio models send them.
 func BenchmarkHandleTranscribedAudio(b *testing.B) {
 	r := &liveRun{p: Params{Author: "assistant"}, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
+	r.stamp.ids.seed()
 	r.mapper = mapper{author: "assistant", stamp: &r.stamp, emit: func(*event.Event) bool { return true }}
 	audio := &Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{
 		Role:  genai.RoleModel,

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"google.golang.org/genai"
 
@@ -87,9 +88,11 @@ type backender interface {
 //
 // Events are yielded as they happen, with a nil error; a slow consumer slows
 // the reading of the connection down, and nothing is dropped. Every event
-// has a fresh ID, the run's InvocationID, Branch and CustomMetadata, a
-// Timestamp, and the server's live session id when it gave one. The
-// mapping:
+// has a fresh ID (a version 4 UUID: the run's first is random, and each
+// later one is the previous plus one in its random bits, so IDs are unique
+// as random UUIDs are but cost no call into crypto/rand), the run's
+// InvocationID, Branch and CustomMetadata, a Timestamp, and the server's
+// live session id when it gave one. The mapping:
 //
 //   - user content from the queue: once the connection sent it, an event
 //     authored "user" with the content (audio parts removed; none if nothing
@@ -258,6 +261,7 @@ func prepare(p Params) (*liveRun, *ConnectRequest, error) {
 			metadata:     cfg.CustomMetadata,
 		},
 	}
+	r.stamp.ids.seed()
 	req, funcs, err := connectRequest(p, cfg)
 	if err != nil {
 		return nil, nil, err
@@ -346,17 +350,23 @@ func (r *liveRun) closeConn() {
 
 // stamper makes the events of one run.
 type stamper struct {
+	ids          eventIDs
 	invocationID string
 	branch       string
 	sessionID    string
 	metadata     map[string]any // shared by every event; never modified
 }
 
-// event returns a new event by author with the run's identity fields set.
+// event returns a new event by author with the run's identity fields set,
+// a fresh ID and the current time (as event.New sets them).
 func (s *stamper) event(author string) *event.Event {
-	ev := event.New(s.invocationID, author)
-	ev.Branch = s.branch
-	ev.CustomMetadata = s.metadata
-	ev.LiveSessionID = s.sessionID
-	return ev
+	return &event.Event{
+		ID:             s.ids.next(),
+		InvocationID:   s.invocationID,
+		Author:         author,
+		Timestamp:      time.Now().Truncate(time.Microsecond),
+		Branch:         s.branch,
+		CustomMetadata: s.metadata,
+		LiveSessionID:  s.sessionID,
+	}
 }
