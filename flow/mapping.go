@@ -63,6 +63,13 @@ func (m *mapper) modelTurn(c *genai.Content) bool {
 	if role == "" {
 		role = genai.RoleModel
 	}
+	// A lone part's event carries the turn itself, as decoded: nothing
+	// else keeps or changes it, and audio frames, nearly all of a
+	// session, then cost no content of their own.
+	var whole *genai.Content
+	if len(c.Parts) == 1 && c.Role != "" {
+		whole = c
+	}
 	for _, p := range c.Parts {
 		switch {
 		case p == nil:
@@ -70,24 +77,24 @@ func (m *mapper) modelTurn(c *genai.Content) bool {
 		case p.Thought:
 			// Thoughts are shown as they come, never merged into the
 			// answer.
-			if !m.emitPart(role, p, true) {
+			if !m.emitPart(role, whole, p, true) {
 				return false
 			}
 		case p.Text != "" && isTextOnly(p):
 			m.text.WriteString(p.Text)
-			if !m.emitPart(role, p, true) {
+			if !m.emitPart(role, whole, p, true) {
 				return false
 			}
 		case p.InlineData != nil:
 			// Audio is not a segment boundary: the model speaks and
 			// writes in parallel, and each chunk is played as it comes.
-			if !m.emitPart(role, p, false) {
+			if !m.emitPart(role, whole, p, false) {
 				return false
 			}
 		default:
 			// Code, code results and anything else end the text
 			// segment, so the merged text precedes them.
-			if !m.flushText() || !m.emitPart(role, p, false) {
+			if !m.flushText() || !m.emitPart(role, whole, p, false) {
 				return false
 			}
 		}
@@ -101,10 +108,14 @@ func isTextOnly(p *genai.Part) bool {
 		p.ExecutableCode == nil && p.CodeExecutionResult == nil && p.FileData == nil
 }
 
-// emitPart emits one event carrying part p.
-func (m *mapper) emitPart(role string, p *genai.Part, partial bool) bool {
+// emitPart emits one event carrying part p of role, with whole as its
+// content when whole is non-nil (a content of role with p its only part).
+func (m *mapper) emitPart(role string, whole *genai.Content, p *genai.Part, partial bool) bool {
 	ev := m.stamp.event(m.author)
-	ev.Content = &genai.Content{Role: role, Parts: []*genai.Part{p}}
+	ev.Content = whole
+	if whole == nil {
+		ev.Content = &genai.Content{Role: role, Parts: []*genai.Part{p}}
+	}
 	ev.Partial = partial
 	return m.emit(ev)
 }
