@@ -27,7 +27,13 @@ func decodeFast(data []byte) (*flow.Response, bool) {
 	if k, ok := s.key(); !ok || string(k) != "serverContent" {
 		return nil, false
 	}
-	s.block = new(frameBlock)
+	if s.modelTurnNext() {
+		// An audio or text frame: its turn comes in the same allocation.
+		b := new(turnFrameBlock)
+		s.block, s.spareTurn = &b.frame, &b.turn
+	} else {
+		s.block = new(frameBlock)
+	}
 	sc, ok := s.serverContent()
 	if !ok || !s.consume('}') {
 		return nil, false
@@ -47,16 +53,21 @@ type frameBlock struct {
 	sc   genai.LiveServerContent
 }
 
+// turnFrameBlock holds, in one allocation, a frame that opens with its
+// model turn: the frame's block and the turn's.
+type turnFrameBlock struct {
+	frame frameBlock
+	turn  turnBlock
+}
+
 // turnBlock holds, in one allocation, the model turn of an audio or text
 // frame: the content, its first part and that part's blob. Further parts
-// and blobs are allocated on their own.
+// and their blobs are allocated on their own.
 type turnBlock struct {
-	turn     genai.Content
-	part     genai.Part
-	blob     genai.Blob
-	parts    [1]*genai.Part
-	partUsed bool
-	blobUsed bool
+	turn  genai.Content
+	part  genai.Part
+	blob  genai.Blob
+	parts [1]*genai.Part
 }
 
 // scanner reads a restricted JSON grammar from data.
@@ -65,6 +76,20 @@ type scanner struct {
 	pos   int
 	block *frameBlock
 	turn  *turnBlock // set while reading the model turn
+	// spareTurn is the model turn's block when it was allocated with the
+	// frame's, until the turn takes it.
+	spareTurn *turnBlock
+}
+
+// modelTurnNext reports whether the value next in data is an object whose
+// first key is "modelTurn", without reading it.
+func (s *scanner) modelTurnNext() bool {
+	ahead := scanner{data: s.data, pos: s.pos}
+	if !ahead.consume('{') {
+		return false
+	}
+	k, ok := ahead.key()
+	return ok && string(k) == "modelTurn"
 }
 
 func (s *scanner) skipSpace() {
@@ -241,7 +266,11 @@ func (s *scanner) serverContent() (*genai.LiveServerContent, bool) {
 }
 
 func (s *scanner) content() (*genai.Content, bool) {
-	s.turn = new(turnBlock)
+	if s.spareTurn != nil {
+		s.turn, s.spareTurn = s.spareTurn, nil
+	} else {
+		s.turn = new(turnBlock)
+	}
 	c := &s.turn.turn
 	ok := s.object(func(k []byte) (bit uint, ok bool) {
 		switch string(k) {
@@ -266,7 +295,7 @@ func (s *scanner) parts() ([]*genai.Part, bool) {
 		return parts, true
 	}
 	for {
-		p, ok := s.part()
+		p, ok := s.part(len(parts) == 0)
 		if !ok {
 			return nil, false
 		}
@@ -278,12 +307,11 @@ func (s *scanner) parts() ([]*genai.Part, bool) {
 	}
 }
 
-func (s *scanner) part() (*genai.Part, bool) {
-	var p *genai.Part
-	if !s.turn.partUsed {
-		s.turn.partUsed = true
-		p = &s.turn.part
-	} else {
+// part reads a part; first says it is the turn's first, which goes in the
+// turn's block.
+func (s *scanner) part(first bool) (*genai.Part, bool) {
+	p := &s.turn.part
+	if !first {
 		p = new(genai.Part)
 	}
 	ok := s.object(func(k []byte) (bit uint, ok bool) {
@@ -296,19 +324,18 @@ func (s *scanner) part() (*genai.Part, bool) {
 			p.Thought, ok = s.boolean()
 		case "inlineData":
 			bit = 4
-			p.InlineData, ok = s.blob()
+			p.InlineData, ok = s.blob(first)
 		}
 		return bit, ok
 	})
 	return p, ok
 }
 
-func (s *scanner) blob() (*genai.Blob, bool) {
-	var b *genai.Blob
-	if !s.turn.blobUsed {
-		s.turn.blobUsed = true
-		b = &s.turn.blob
-	} else {
+// blob reads a blob; first says it is the turn's first part's, which goes
+// in the turn's block.
+func (s *scanner) blob(first bool) (*genai.Blob, bool) {
+	b := &s.turn.blob
+	if !first {
 		b = new(genai.Blob)
 	}
 	ok := s.object(func(k []byte) (bit uint, ok bool) {
