@@ -6,6 +6,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/runconfig"
 )
 
 // BenchmarkHandleAudio measures the mapping of one server audio message
@@ -30,7 +31,9 @@ func BenchmarkHandleAudio(b *testing.B) {
 // BenchmarkHandleTranscribedAudio measures an audio message followed by
 // its output transcription fragment, as native-audio models send them.
 func BenchmarkHandleTranscribedAudio(b *testing.B) {
-	r := &liveRun{p: Params{Author: "assistant"}, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
+	// Turns never stop it: the benchmark's turn count is not a real run's.
+	cfg := runconfig.RunConfig{MaxLLMCalls: runconfig.UnlimitedLLMCalls}
+	r := &liveRun{p: Params{Author: "assistant"}, cfg: cfg, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
 	r.stamp.ids.seed()
 	r.mapper = mapper{author: "assistant", stamp: &r.stamp, emit: func(*event.Event) bool { return true }}
 	audio := &Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{

@@ -128,7 +128,13 @@ func (m *mapper) transcription(acc *strings.Builder, author string, t *genai.Tra
 		acc.WriteString(t.Text)
 		ev := m.stamp.event(author)
 		ev.Partial = true
-		setTranscription(ev, &genai.Transcription{Text: t.Text}, input)
+		// The event carries the text alone: the message's own
+		// transcription when that is all it has.
+		fragment := t
+		if !isTextOnlyTranscription(t) {
+			fragment = &genai.Transcription{Text: t.Text}
+		}
+		setTranscription(ev, fragment, input)
 		if !m.emit(ev) {
 			return false
 		}
@@ -137,6 +143,12 @@ func (m *mapper) transcription(acc *strings.Builder, author string, t *genai.Tra
 		return m.flushTranscription(acc, author, input)
 	}
 	return true
+}
+
+// isTextOnlyTranscription reports whether t has text and nothing else set.
+func isTextOnlyTranscription(t *genai.Transcription) bool {
+	return !t.Finished && t.LanguageCode == "" && t.SpeakerLabel == "" &&
+		t.Words == nil && t.StartOffset == 0 && t.EndOffset == 0
 }
 
 // flushTranscription emits the pending transcription of one side as

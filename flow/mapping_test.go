@@ -310,3 +310,29 @@ func TestRunDeliversEveryEventToASlowConsumer(t *testing.T) {
 		t.Errorf("got %d audio events, want %d", got, chunks)
 	}
 }
+
+func TestRunTranscriptionFragmentCarriesItsTextAlone(t *testing.T) {
+	tests := []struct {
+		name string
+		in   *genai.Transcription
+	}{
+		{name: "text only", in: &genai.Transcription{Text: " hi"}},
+		{name: "finished", in: &genai.Transcription{Text: " hi", Finished: true}},
+		{name: "language and speaker", in: &genai.Transcription{Text: " hi", LanguageCode: "en-US", SpeakerLabel: "spk_1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, m := newParams(t)
+			m.conn.reply(content(&genai.LiveServerContent{OutputTranscription: tc.in}))
+			m.conn.end(errServerClosed)
+
+			res := collect(t, flow.Run(context.Background(), p))
+			if len(res.events) == 0 || !res.events[0].Partial {
+				t.Fatalf("got events %q, want a partial fragment first", describeAll(res.events))
+			}
+			if diff := cmp.Diff(&genai.Transcription{Text: " hi"}, res.events[0].OutputTranscription); diff != "" {
+				t.Errorf("fragment mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
