@@ -58,7 +58,10 @@ type Conn interface {
 	// call's ID.
 	SendToolResponse(ctx context.Context, r *genai.LiveClientToolResponse) error
 
-	// Receive blocks for the next server message. After Close it returns
+	// Receive blocks for the next server message. The returned Response
+	// and everything it points to belong to the caller: the backend keeps
+	// no reference to them, so the flow may hand parts of it (a model
+	// turn, an audio blob) to events without copying. After Close it returns
 	// an error that wraps net.ErrClosed. A connection the server ended
 	// returns a backend error describing why (for gemini, a
 	// *gemini.CloseError); a backend's errors implement Retryable() and
