@@ -26,17 +26,14 @@ func (s *Session) serve(authFailure *CloseStatus) {
 
 // serveLive handles setup, then feeds every message to the model engine.
 func (s *Session) serveLive() {
-	data, ok := s.read()
+	msg, ok, err := s.next()
 	if !ok {
 		return
 	}
-	msg, err := decodeClientMessage(data)
 	if err != nil {
-		s.record(ClientMessage{Raw: data})
 		s.reject(websocket.StatusInvalidFramePayloadData, err.Error())
 		return
 	}
-	s.record(msg)
 	if msg.Setup == nil {
 		s.reject(websocket.StatusInvalidFramePayloadData, "Invalid request: the first message must be setup.")
 		return
@@ -82,17 +79,14 @@ func (s *Session) serveLive() {
 
 	rules := newMessageRules(s.Backend(), msg.Setup)
 	for {
-		data, ok := s.read()
+		msg, ok, err := s.next()
 		if !ok {
 			return
 		}
-		msg, err := decodeClientMessage(data)
 		if err != nil {
-			s.record(ClientMessage{Raw: data})
 			s.closeWith(websocket.StatusInvalidFramePayloadData, err.Error())
 			continue
 		}
-		s.record(msg)
 		if bad := rules.check(msg); bad != nil {
 			s.closeWith(bad.Code, bad.Reason)
 			continue
@@ -138,16 +132,26 @@ func (s *Session) discardUntilClosed() {
 // recordUntilClosed records every message until the connection ends.
 func (s *Session) recordUntilClosed() {
 	for {
-		data, ok := s.read()
-		if !ok {
+		if _, ok, _ := s.next(); !ok {
 			return
 		}
-		msg, err := decodeClientMessage(data)
-		if err != nil {
-			msg = ClientMessage{Raw: data}
-		}
-		s.record(msg)
 	}
+}
+
+// next reads the next client message and records it. ok is false once the
+// connection has ended. A frame that does not decode is recorded with only
+// Raw set, and err says why it did not decode.
+func (s *Session) next() (msg ClientMessage, ok bool, err error) {
+	data, ok := s.read()
+	if !ok {
+		return ClientMessage{}, false, nil
+	}
+	msg, err = decodeClientMessage(data)
+	if err != nil {
+		msg = ClientMessage{Raw: data}
+	}
+	s.record(msg)
+	return msg, true, err
 }
 
 // noteReadError records the close frame with which the client ended the
@@ -205,15 +209,10 @@ func (s *Session) serveReplay(frames []RecordedFrame) {
 		return
 	}
 	for {
-		data, ok := s.read()
+		msg, ok, _ := s.next()
 		if !ok {
 			return
 		}
-		msg, err := decodeClientMessage(data)
-		if err != nil {
-			msg = ClientMessage{Raw: data}
-		}
-		s.record(msg)
 		if msg.Setup != nil {
 			s.mu.Lock()
 			if s.setup == nil {
