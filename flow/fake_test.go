@@ -208,6 +208,24 @@ type result struct {
 	errs   int   // how many errors were yielded
 }
 
+// oneTurn runs p, closing its queue once the model completes a turn, and
+// returns every event described (see describe). An error ending the run
+// fails the test.
+func oneTurn(t *testing.T, p flow.Params) []string {
+	t.Helper()
+	var got []string
+	for ev, err := range flow.Run(context.Background(), p) {
+		if err != nil {
+			t.Fatalf("run ended with %v", err)
+		}
+		got = append(got, describe(ev))
+		if ev.TurnComplete {
+			p.Queue.Close()
+		}
+	}
+	return got
+}
+
 // collect ranges over a run to its end.
 func collect(t *testing.T, seq func(func(*event.Event, error) bool)) result {
 	t.Helper()

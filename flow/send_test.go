@@ -262,16 +262,7 @@ func TestRunUserEventPrecedesTheAnswer(t *testing.T) {
 	if err := p.Queue.SendContent(genai.NewContentFromText("Hi", genai.RoleUser)); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for ev, err := range flow.Run(context.Background(), p) {
-		if err != nil {
-			t.Fatalf("run ended with %v", err)
-		}
-		got = append(got, describe(ev))
-		if ev.TurnComplete {
-			p.Queue.Close()
-		}
-	}
+	got := oneTurn(t, p)
 	want := []string{
 		`user role=user text "Hi"`,
 		`assistant partial role=model text "Hello!"`,
@@ -312,16 +303,7 @@ func TestRunUserEventPrecedesAnAnswerThatArrivesMidSend(t *testing.T) {
 		if err := p.Queue.SendContent(genai.NewContentFromText("Hi", genai.RoleUser)); err != nil {
 			t.Fatal(err)
 		}
-		var got []string
-		for ev, err := range flow.Run(context.Background(), p) {
-			if err != nil {
-				t.Fatalf("run ended with %v", err)
-			}
-			got = append(got, describe(ev))
-			if ev.TurnComplete {
-				p.Queue.Close()
-			}
-		}
+		got := oneTurn(t, p)
 		want := []string{
 			`user role=user text "Hi"`,
 			`assistant partial role=model text "Hello!"`,
