@@ -170,12 +170,14 @@ func streamServer(b *testing.B, frame []byte) *httptest.Server {
 }
 
 // BenchmarkReceiveAudioFrame is Conn.Receive over a loopback WebSocket:
-// read, decode, and the bookkeeping around them.
+// read, decode, and the bookkeeping around them. It receives with a context
+// that cannot be cancelled, as flow.Run's receive loop does (a run ends by
+// closing the connection).
 func BenchmarkReceiveAudioFrame(b *testing.B) {
 	frame := audioFrame(audioOutBytes)
 	srv := streamServer(b, frame)
 	m := newTestModel(b, srv.URL, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
-	ctx, cancel := context.WithCancel(context.Background()) // cancellable, as a live run's is
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	fc, err := m.Connect(ctx, &flow.ConnectRequest{})
 	if err != nil {
@@ -183,6 +185,7 @@ func BenchmarkReceiveAudioFrame(b *testing.B) {
 	}
 	c := fc.(*Conn)
 	defer c.ws.CloseNow()
+	ctx = context.WithoutCancel(ctx)
 	if _, err := c.Receive(ctx); err != nil { // setupComplete
 		b.Fatal(err)
 	}
