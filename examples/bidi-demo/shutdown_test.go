@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/coder/websocket"
 )
 
@@ -62,18 +62,11 @@ func TestClosedConnectionsLeaveNoGoroutines(t *testing.T) {
 		c.ws.Close(websocket.StatusNormalClosure, "")
 	}
 	talk() // warm up the server's shared goroutines
-	before := runtime.NumGoroutine()
+	before := leaktest.Take()
 	for range 5 {
 		talk()
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > before {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines after 5 closed connections, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	before.Verify(t)
 }
 
 // A WebSocket that arrives while the server shuts down is refused, or

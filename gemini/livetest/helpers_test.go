@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"runtime"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 const (
@@ -31,29 +31,10 @@ const (
 // goroutine may remain.
 func newServer(t *testing.T, opts ...livetest.Option) *livetest.Server {
 	t.Helper()
-	checkNoLeaks(t)
+	leaktest.Check(t)
 	srv := livetest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	return srv
-}
-
-// checkNoLeaks fails the test if goroutines started during it are still
-// running shortly after it ends.
-func checkNoLeaks(t *testing.T) {
-	t.Helper()
-	base := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > base {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				n := runtime.Stack(buf, true)
-				t.Errorf("goroutines leaked: %d > %d\n%s", runtime.NumGoroutine(), base, buf[:n])
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	})
 }
 
 func testContext(t *testing.T) context.Context {

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/internal/leaktest"
 )
 
 func TestSessionSendInjectsMessages(t *testing.T) {
@@ -206,7 +207,7 @@ func TestWaitSessionContext(t *testing.T) {
 }
 
 func TestServerCloseEndsSessions(t *testing.T) {
-	checkNoLeaks(t)
+	leaktest.Check(t)
 	srv := livetest.NewServer()
 	c := connect(t, srv, `{"model":"`+geminiModel+`"}`)
 	sess, _ := srv.WaitSession(c.ctx, 0)

@@ -1,12 +1,16 @@
 // Package leaktest checks that a test leaves no goroutine running.
 //
-// The check compares runtime.NumGoroutine with its value when the test
-// started, so it is meant for tests that do not run in parallel with
+// Goroutines are told apart by their runtime ids, not counted: a goroutine
+// from an earlier test that exits during this one cannot hide a leak, and
+// a leak is reported with the stacks of exactly the goroutines that are
+// new. The check is meant for tests that do not run in parallel with
 // others of the same package.
 package leaktest
 
 import (
+	"bytes"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -16,24 +20,103 @@ import (
 // a loaded machine.
 const Grace = 10 * time.Second
 
-// Check records how many goroutines are running and registers a cleanup
-// that fails t, with every goroutine's stack, if more are still running
-// Grace after the test and its later-registered cleanups are done. Call it
-// first in a test, so that its cleanup runs last.
+// Check takes a Snapshot and registers a cleanup that verifies it once the
+// test and its later-registered cleanups are done. Call it first in a test,
+// so that its cleanup runs last.
 func Check(t testing.TB) {
 	t.Helper()
-	base := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(Grace)
-		for runtime.NumGoroutine() > base {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				n := runtime.Stack(buf, true)
-				t.Errorf("goroutines leaked: %d running, %d when the test started\n%s",
-					runtime.NumGoroutine(), base, buf[:n])
-				return
-			}
-			time.Sleep(5 * time.Millisecond)
+	s := Take()
+	t.Cleanup(func() { s.Verify(t) })
+}
+
+// Snapshot is the set of goroutines running when it was taken.
+type Snapshot struct {
+	ids map[uint64]bool
+}
+
+// Take records the goroutines running now.
+func Take() Snapshot {
+	s := Snapshot{ids: make(map[uint64]bool)}
+	for _, g := range goroutines() {
+		s.ids[g.id] = true
+	}
+	return s
+}
+
+// Verify fails t, with the stack of every goroutine started since s was
+// taken, if any of them is still running Grace from now.
+func (s Snapshot) Verify(t testing.TB) {
+	t.Helper()
+	s.verify(t, Grace)
+}
+
+func (s Snapshot) verify(t testing.TB, grace time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(grace)
+	for {
+		leaked := s.newer()
+		if len(leaked) == 0 {
+			return
 		}
-	})
+		if time.Now().After(deadline) {
+			var b bytes.Buffer
+			for _, g := range leaked {
+				b.Write(g.stack)
+				b.WriteString("\n\n")
+			}
+			t.Errorf("%d goroutines leaked, still running %v after the test:\n%s", len(leaked), grace, b.Bytes())
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// newer returns the running goroutines that are not in s.
+func (s Snapshot) newer() []goroutine {
+	var out []goroutine
+	for _, g := range goroutines() {
+		if !s.ids[g.id] {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+type goroutine struct {
+	id    uint64
+	stack []byte
+}
+
+// goroutines returns every user goroutine but the caller, parsed from
+// runtime.Stack.
+func goroutines() []goroutine {
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	var out []goroutine
+	for i, block := range bytes.Split(buf, []byte("\n\n")) {
+		if i == 0 {
+			continue // the caller's own goroutine is always listed first
+		}
+		rest, ok := bytes.CutPrefix(block, []byte("goroutine "))
+		if !ok {
+			continue
+		}
+		end := bytes.IndexByte(rest, ' ')
+		if end < 0 {
+			continue
+		}
+		id, err := strconv.ParseUint(string(rest[:end]), 10, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, goroutine{id: id, stack: block})
+	}
+	return out
 }
