@@ -38,4 +38,27 @@ type Result struct {
 
 	// MaxRSSMB is the client process's peak resident set.
 	MaxRSSMB float64 `json:"max_rss_mb"`
+
+	// Rounds is how many times the scenario ran when this result is the
+	// median of repeated runs (set by cmd/benchall); MetricMin and
+	// MetricMax are the lowest and highest of the scenario's main figure
+	// (CPU per frame, CPU per chunk or bytes per idle session) over them.
+	Rounds    int     `json:"rounds,omitempty"`
+	MetricMin float64 `json:"metric_min,omitempty"`
+	MetricMax float64 `json:"metric_max,omitempty"`
+}
+
+// Metric is the scenario's main figure: CPU µs per frame for a burst, per
+// chunk for an upstream burst, bytes per session for idle runs, p99 ms for
+// real-time load.
+func (r *Result) Metric() float64 {
+	switch r.Mode {
+	case "upstream":
+		return r.CPUPerChunkUs
+	case "idle":
+		return r.BytesPerSession
+	case "realtime":
+		return r.P99Ms
+	}
+	return r.CPUPerFrameUs
 }

@@ -12,6 +12,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +33,7 @@ func main() {
 	out := flag.String("out", "results.json", "write the raw results here")
 	plotPath := flag.String("plot", "../docs/bench-p99-latency.png", "write the p99 latency plot here")
 	profiles := flag.String("profiles", "", "write CPU and allocation profiles of adklive's burst and upstream runs into this directory")
+	rounds := flag.Int("rounds", 3, "run the bursts, upstream bursts and idle runs this many times and report each one's median")
 	flag.Parse()
 	log.SetFlags(0)
 	begin := time.Now()
@@ -65,7 +68,7 @@ func main() {
 	}
 	server := strings.TrimSpace(line)
 
-	p := plan(*quick)
+	p := plan(*quick, max(*rounds, 1))
 	var results []measure.Result
 	var failures []string
 	for i, sc := range p {
@@ -73,7 +76,9 @@ func main() {
 		if *profiles != "" && sc.adapter == "adklive" && sc.sessions == 1 && (sc.mode == "burst" || sc.mode == "upstream") {
 			os.MkdirAll(*profiles, 0o755)
 			base := filepath.Join(*profiles, "adklive-"+sc.mode)
-			args = append(args, "-cpuprofile", base+".cpu.pprof", "-memprofile", base+".allocs.pprof")
+			if _, err := os.Stat(base + ".cpu.pprof"); err != nil { // the first round's
+				args = append(args, "-cpuprofile", base+".cpu.pprof", "-memprofile", base+".allocs.pprof")
+			}
 		}
 		cmd := pinned(clientCPU, exec.Command(filepath.Join(dir, "benchclient"), args...))
 		var o, e bytes.Buffer
@@ -95,6 +100,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "ok (%.1fs)\n", time.Since(start).Seconds())
 	}
 
+	results = medians(results)
 	if data, err := json.MarshalIndent(results, "", "  "); err == nil {
 		os.WriteFile(*out, append(data, '\n'), 0o644)
 	}
@@ -114,6 +120,35 @@ func main() {
 		}
 		os.Exit(1)
 	}
+}
+
+// medians reduces the repeated runs of each scenario to the run with the
+// median main figure (the lower middle one of an even count), which keeps
+// how many runs there were and the lowest and highest figure. Order is
+// kept: each scenario where it first ran.
+func medians(rs []measure.Result) []measure.Result {
+	type key struct {
+		adapter, mode string
+		sessions      int
+	}
+	groups := make(map[key][]measure.Result)
+	var order []key
+	for _, r := range rs {
+		k := key{r.Adapter, r.Mode, r.Sessions}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	out := make([]measure.Result, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		slices.SortFunc(g, func(a, b measure.Result) int { return cmp.Compare(a.Metric(), b.Metric()) })
+		m := g[(len(g)-1)/2]
+		m.Rounds, m.MetricMin, m.MetricMax = len(g), g[0].Metric(), g[len(g)-1].Metric()
+		out = append(out, m)
+	}
+	return out
 }
 
 // pinning returns the CPUs for the server and the client, or "" when the

@@ -29,24 +29,31 @@ var concurrency = []int{1, 100, 500}
 var realtimeSessions = []int{1, 100, 500, 1000}
 
 // plan lists the scenarios: every burst moves the same number of audio
-// chunks in all, split across its sessions.
-func plan(quick bool) []scenario {
-	totalFrames, upChunks, idle, rtFrames := 40000, 20000, 1000, 50
+// chunks in all, split across its sessions. The bursts, upstream bursts and
+// idle runs are listed rounds times, one whole round after the other, so
+// that each adapter's repeats see the machine in the same states as the
+// others'; the real-time runs, which take longest, once at the end.
+func plan(quick bool, rounds int) []scenario {
+	totalFrames, upChunks, idle, rtFrames := 120000, 40000, 1000, 50
 	if quick {
 		totalFrames, upChunks, idle, rtFrames = 4000, 2000, 100, 10
 		realtimeSessions = []int{1, 100}
 	}
-	var p []scenario
+	var round []scenario
 	for _, a := range adapters {
 		for _, n := range concurrency {
-			p = append(p, scenario{adapter: a, mode: "burst", sessions: n, turns: 4, frames: totalFrames / n / 4})
+			round = append(round, scenario{adapter: a, mode: "burst", sessions: n, turns: 4, frames: totalFrames / n / 4})
 		}
 	}
 	for _, a := range decoding {
-		p = append(p, scenario{adapter: a, mode: "upstream", sessions: 1, chunks: upChunks})
+		round = append(round, scenario{adapter: a, mode: "upstream", sessions: 1, chunks: upChunks})
 	}
 	for _, a := range decoding {
-		p = append(p, scenario{adapter: a, mode: "idle", sessions: idle})
+		round = append(round, scenario{adapter: a, mode: "idle", sessions: idle})
+	}
+	var p []scenario
+	for range rounds {
+		p = append(p, round...)
 	}
 	for _, a := range decoding {
 		for _, n := range realtimeSessions {

@@ -103,6 +103,8 @@ func printTables(w io.Writer, rs []measure.Result) {
 		fmt.Fprintf(w, "\nadklive at 500 concurrent sessions costs %.2f× its one-session CPU per frame.\n", o500.CPUPerFrameUs/o1.CPUPerFrameUs)
 	}
 
+	printSpread(w, rs, idle)
+
 	var ns []int
 	for _, r := range rs {
 		if r.Mode == "realtime" && !slices.Contains(ns, r.Sessions) {
@@ -134,6 +136,33 @@ func printTables(w io.Writer, rs []measure.Result) {
 			}))
 		}
 		fmt.Fprintln(w)
+	}
+}
+
+// printSpread prints, for the scenarios that ran more than once, the
+// lowest and highest of each figure the tables give the median of.
+func printSpread(w io.Writer, rs []measure.Result, idle int) {
+	rounds := 0
+	for _, r := range rs {
+		rounds = max(rounds, r.Rounds)
+	}
+	if rounds < 2 {
+		return
+	}
+	fmt.Fprintf(w, "\nEach burst, upstream and idle figure above is the median of %d runs; their lowest – highest:\n", rounds)
+	fmt.Fprintln(w, "\n| runtime | CPU µs per frame, 1 session | 100 sessions | 500 sessions | CPU µs per upstream chunk | idle KB per session |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	span := func(r *measure.Result) string { return fmt.Sprintf("%.1f – %.1f", r.MetricMin, r.MetricMax) }
+	for _, a := range adapters {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", names[a],
+			cell(find(rs, a, "burst", 1), span),
+			cell(find(rs, a, "burst", 100), span),
+			cell(find(rs, a, "burst", 500), span),
+			cell(find(rs, a, "upstream", 1), span),
+			cell(find(rs, a, "idle", idle), func(r *measure.Result) string {
+				return fmt.Sprintf("%.1f – %.1f", r.MetricMin/1024, r.MetricMax/1024)
+			}),
+		)
 	}
 }
 
