@@ -1,7 +1,6 @@
 package gemini
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,10 +14,6 @@ import (
 
 	"github.com/adklive/adklive/flow"
 )
-
-// maxKeptBuffer is the largest read or encode buffer a connection keeps
-// between messages; a rare larger message gets a buffer of its own.
-const maxKeptBuffer = 1 << 20
 
 // Conn is one live session. It implements [flow.Conn]: the send methods are
 // safe to call from several goroutines at once; Receive must be called
@@ -34,10 +29,9 @@ type Conn struct {
 
 	// Reader state, owned by the single goroutine calling Receive.
 	pending *flow.Response // setupComplete, handed out by the first Receive
-	readBuf bytes.Buffer
-	abort   func() // closes the socket at once; made once, not per read
+	abort   func()         // closes the socket at once; made once, not per read
 
-	writeBufs sync.Pool // *[]byte encode buffers
+	bufs *buffers // the model's, for reading and encoding messages
 
 	closing   atomic.Bool // Close was called, or a context ended an operation
 	closeOnce sync.Once
@@ -56,6 +50,7 @@ func newConn(ws *websocket.Conn, m *Model) *Conn {
 		family:      m.family,
 		mediaChunks: m.mediaChunks,
 		logger:      m.logger,
+		bufs:        m.bufs,
 		abort:       func() { ws.CloseNow() },
 	}
 }
@@ -103,18 +98,15 @@ func (c *Conn) receive(ctx context.Context) (*flow.Response, error) {
 		}()
 	}
 	_, r, err := c.ws.Reader(context.Background())
-	if err == nil {
-		c.readBuf.Reset()
-		_, err = c.readBuf.ReadFrom(r)
-	}
 	if err != nil {
 		return nil, c.readFailed(ctx, err)
 	}
-	resp, err := decodeServerMessage(c.readBuf.Bytes())
-	if c.readBuf.Cap() > maxKeptBuffer {
-		c.readBuf = bytes.Buffer{}
+	buf := c.bufs.get()
+	defer c.bufs.put(buf) // the decoded response copies what it keeps
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, c.readFailed(ctx, err)
 	}
-	return resp, err
+	return decodeServerMessage(buf.Bytes())
 }
 
 // SendContent sends a clientContent message. On gemini-3.1 live models,
@@ -187,19 +179,14 @@ func (c *Conn) Close() error {
 // send encodes a message into a pooled buffer and writes it as one text
 // frame.
 func (c *Conn) send(ctx context.Context, encode func([]byte) ([]byte, error)) error {
-	bp, _ := c.writeBufs.Get().(*[]byte)
-	if bp == nil {
-		bp = new([]byte)
+	buf := c.bufs.get()
+	defer c.bufs.put(buf)
+	b, err := encode(buf.AvailableBuffer())
+	if err != nil {
+		return err
 	}
-	b, err := encode((*bp)[:0])
-	if err == nil {
-		err = c.writeFrame(ctx, b)
-	}
-	if cap(b) <= maxKeptBuffer {
-		*bp = b[:0]
-		c.writeBufs.Put(bp)
-	}
-	return err
+	buf.Write(b) // copies nothing unless encode had to grow past buf
+	return c.writeFrame(ctx, buf.Bytes())
 }
 
 func (c *Conn) writeFrame(ctx context.Context, frame []byte) error {

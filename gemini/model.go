@@ -28,6 +28,7 @@ type Model struct {
 	readLimit   int64
 	logger      *slog.Logger
 	mediaChunks bool
+	bufs        *buffers
 }
 
 var _ flow.Model = (*Model)(nil)
@@ -80,6 +81,7 @@ func NewModel(ctx context.Context, name string, cfg *Config) (*Model, error) {
 		readLimit:   limit,
 		logger:      logger,
 		mediaChunks: cfg.MediaChunks,
+		bufs:        new(buffers),
 	}, nil
 }
 
