@@ -108,6 +108,10 @@ func (h *Handler) serve(c *wsConn, sc wire.Scenario) error {
 		if err := stream(c, sc, index); err != nil {
 			return err
 		}
+	case wire.Idle:
+		if err := stream(c, sc, index); err != nil {
+			return err
+		}
 	case wire.Upstream:
 		select {
 		case <-counted:

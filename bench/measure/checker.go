@@ -18,6 +18,7 @@ type checker struct {
 	wantFrames  int64 // audio chunks in all
 	wantRaw     int64 // messages, for the transport floor
 	ready       func()
+	readyAfter  int // turns past the live signal before ready is called
 	keepLatency bool
 
 	turns     int
@@ -49,6 +50,8 @@ func (c *checker) handle(it adapter.Item) bool {
 		c.turns++
 		if c.turns == 1 {
 			c.live.Store(true)
+		}
+		if c.turns == 1+c.readyAfter {
 			c.markReady()
 		}
 		return c.more(c.turns <= c.wantTurns)

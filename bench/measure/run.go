@@ -270,7 +270,7 @@ func runIdle(ctx context.Context, cfg Config, base string, res *Result) error {
 	ready.Add(cfg.Sessions)
 	errs := make(chan error, cfg.Sessions)
 	for range cfg.Sessions {
-		c := &checker{wantTurns: 1 << 30, ready: ready.Done}
+		c := &checker{wantTurns: 1 << 30, readyAfter: cfg.Turns, ready: ready.Done}
 		go func() {
 			s, err := cfg.Adapter.Open(ctx, base)
 			if err == nil {

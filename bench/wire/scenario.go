@@ -19,7 +19,9 @@ const (
 	// Upstream reads UpChunks upstream audio chunks, checks them and
 	// answers with turnComplete.
 	Upstream Mode = "upstream"
-	// Idle sends nothing past the ready signal.
+	// Idle sends Turns audio turns of FramesPerTurn chunks flat out past
+	// the ready signal, so that the session has had a conversation, then
+	// nothing more.
 	Idle Mode = "idle"
 )
 

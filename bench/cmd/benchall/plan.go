@@ -49,7 +49,9 @@ func plan(quick bool, rounds int) []scenario {
 		round = append(round, scenario{adapter: a, mode: "upstream", sessions: 1, chunks: upChunks})
 	}
 	for _, a := range decoding {
-		round = append(round, scenario{adapter: a, mode: "idle", sessions: idle})
+		// Idle after one 1-second audio turn: what a session that has
+		// talked holds between turns.
+		round = append(round, scenario{adapter: a, mode: "idle", sessions: idle, turns: 1, frames: 25})
 	}
 	var p []scenario
 	for range rounds {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime"
 	"runtime/pprof"
 
 	"github.com/adklive/adklive/bench/adapter"
@@ -30,7 +31,11 @@ func main() {
 	flag.IntVar(&cfg.UpChunks, "chunks", 10000, "upstream chunks (upstream mode)")
 	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the measured window here")
 	flag.StringVar(&memProfile, "memprofile", "", "write an allocation profile after the measured window here")
+	memProfileRate := flag.Int("memprofilerate", 0, "runtime.MemProfileRate for -memprofile (0: Go's default, 1: every allocation)")
 	flag.Parse()
+	if *memProfileRate > 0 {
+		runtime.MemProfileRate = *memProfileRate
+	}
 
 	a, err := pick(adapterName)
 	if err != nil {
