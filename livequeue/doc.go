@@ -4,9 +4,10 @@
 //
 // Any number of goroutines may send into a queue; a send never blocks
 // waiting for the run and requests are delivered in the order they were
-// sent. The run receives requests with [Queue.Receive]. Closing the queue
-// ends the run: requests already queued are still delivered, then Receive
-// reports [ErrClosed].
+// sent. The run receives requests with [Queue.Receive], or with
+// [Queue.TryReceive] when [Queue.Notify] tells it requests are waiting.
+// Closing the queue ends the run: requests already queued are still
+// delivered, then the receive methods report [ErrClosed].
 //
 // A queue serves exactly one live run: the run claims it with [Queue.Claim],
 // and a queue that a run claimed cannot start another run, even once that

@@ -26,7 +26,7 @@ func Example() {
 		_ = q.SendAudioStreamEnd()
 	}()
 
-	// Consumer: the live run's send loop.
+	// Consumer: a live run receives the requests.
 	if err := q.Claim(); err != nil {
 		fmt.Println("claim:", err)
 		return

@@ -51,6 +51,8 @@ type Queue struct {
 	n       int
 	closed  bool
 	claimed bool
+	// notify is called, outside mu, after each push and after Close.
+	notify func()
 }
 
 // Option configures a Queue.
@@ -148,8 +150,12 @@ func (q *Queue) push(r Request) error {
 	}
 	q.buf[(q.head+q.n)&(len(q.buf)-1)] = r
 	q.n++
+	notify := q.notify
 	q.mu.Unlock()
 	q.signal()
+	if notify != nil {
+		notify()
+	}
 	return nil
 }
 
@@ -210,6 +216,36 @@ func (q *Queue) Receive(ctx context.Context) (Request, error) {
 	}
 }
 
+// TryReceive is Receive without the wait: it returns the oldest queued
+// request and true, or false when the queue is empty and open. Once the
+// queue is closed and drained it returns ErrClosed.
+func (q *Queue) TryReceive() (Request, bool, error) {
+	q.mu.Lock()
+	if q.n > 0 {
+		r := q.pop()
+		q.mu.Unlock()
+		return r, true, nil
+	}
+	closed := q.closed
+	q.mu.Unlock()
+	if closed {
+		return Request{}, false, ErrClosed
+	}
+	return Request{}, false, nil
+}
+
+// Notify makes the queue call f each time a request is queued and when the
+// queue is closed, on the goroutine that sent or closed, after the request
+// is in the queue. A consumer uses it with TryReceive to wait for requests
+// without a goroutine of its own: f must be quick and must not block (it
+// delays the sender), and it may run on several goroutines at once. A
+// later call replaces f; Notify(nil) removes it.
+func (q *Queue) Notify(f func()) {
+	q.mu.Lock()
+	q.notify = f
+	q.mu.Unlock()
+}
+
 // pop removes and returns the oldest request. q.mu is held and q.n > 0.
 func (q *Queue) pop() Request {
 	r := q.buf[q.head]
@@ -256,9 +292,15 @@ func (q *Queue) Claim() error {
 // waiting Receive. It is safe to call more than once and from any goroutine.
 func (q *Queue) Close() {
 	q.mu.Lock()
-	defer q.mu.Unlock()
-	if !q.closed {
-		q.closed = true
-		close(q.done)
+	if q.closed {
+		q.mu.Unlock()
+		return
+	}
+	q.closed = true
+	close(q.done)
+	notify := q.notify
+	q.mu.Unlock()
+	if notify != nil {
+		notify()
 	}
 }
