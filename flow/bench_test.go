@@ -91,7 +91,7 @@ func (c *sinkConn) SendRealtime(context.Context, *flow.RealtimeInput) error {
 
 // BenchmarkQueueToSend measures one 40 ms chunk of 16 kHz audio from
 // Queue.SendRealtime to the connection's SendRealtime: validation, the
-// queue, the hand-off to the send loop and its mapping to a RealtimeInput.
+// queue, the hand-off to the sender and its mapping to a RealtimeInput.
 func BenchmarkQueueToSend(b *testing.B) {
 	p, _ := newParams(b)
 	conn := &sinkConn{sent: make(chan struct{}, 64), closed: make(chan struct{})}

@@ -1,6 +1,7 @@
 // Package flow runs a live conversation: it connects a request queue to a
-// live model connection, runs a send loop and a receive loop concurrently,
-// maps server messages to events, and executes tool calls.
+// live model connection, sends the queue's requests while it receives the
+// model's messages, maps server messages to events, and executes tool
+// calls.
 //
 // [Run] is the entry point; the agent and runner packages call it for each
 // live run, and [Persist] tells them which of its events belong in the

@@ -15,7 +15,7 @@ import (
 // That is as unique as drawing every ID at random, without a call into
 // crypto/rand and the allocation of uuid.NewString per audio frame.
 //
-// It is safe for concurrent use: the receive loop, the send loop and tools
+// It is safe for concurrent use: the receive loop, the sender and tools
 // all make events.
 type eventIDs struct {
 	hi, lo uint64 // the first ID, version and variant bits set

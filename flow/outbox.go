@@ -3,7 +3,7 @@ package flow
 import "github.com/adklive/adklive/event"
 
 // outboxSize is how many events may wait for the consumer before the
-// producers (the receive loop, the send loop, tool goroutines) block. It
+// producers (the receive loop, the sender, tool goroutines) block. It
 // only smooths bursts: a consumer slower than the model still slows the
 // reader down, and nothing is dropped.
 const outboxSize = 16

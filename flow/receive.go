@@ -68,7 +68,7 @@ func (r *liveRun) receiveFailed(ctx context.Context, err error) error {
 		return ctxErr
 	}
 	if r.queueClosed.Load() {
-		return nil // the send loop closed the connection: the normal end
+		return nil // the sender closed the connection: the normal end
 	}
 	select {
 	case <-r.out.done:

@@ -71,10 +71,11 @@ type backender interface {
 	Backend() genai.Backend
 }
 
-// Run connects to p.Model and runs one live conversation: a send loop turns
-// the requests of p.Queue into messages to the model while a receive loop
-// turns the model's messages into events, and function tools run as the
-// model calls them. Nothing happens until the returned iterator is ranged
+// Run connects to p.Model and runs one live conversation: the requests of
+// p.Queue are sent to the model as they arrive while a receive loop turns
+// the model's messages into events, and function tools run as the model
+// calls them. An idle run keeps one goroutine (the receive loop): requests
+// are sent by a goroutine that runs only while the queue holds some. Nothing happens until the returned iterator is ranged
 // over; it can be ranged over once.
 //
 // Before dialing, Run checks p (errors wrap ErrInvalidParams) and validates
@@ -204,19 +205,20 @@ type liveRun struct {
 	out      *outbox
 	tools    *toolRunner
 	recvDone chan struct{} // closed when the receive loop has returned
+	sender   *sender
 
-	// queueClosed is set by the send loop before it closes the connection
+	// queueClosed is set by the sender before it closes the connection
 	// because the queue was closed: the end the caller asked for.
 	queueClosed atomic.Bool
 	// turnMu keeps a user turn's event ahead of the model's answer to it:
-	// the send loop holds it from sending the turn until the turn's event
+	// the sender holds it from sending the turn until the turn's event
 	// is in the outbox, and the receive loop holds it while it hands an
 	// event on (never while it waits for the connection), so an answer
 	// that arrives before the turn's event is handed on waits for it.
 	turnMu sync.Mutex
 	// llmLimitReached is set by the receive loop when the model completed
 	// the last turn RunConfig.MaxLLMCalls allows, before it hands that
-	// turnComplete on; from then on the send loop sends nothing.
+	// turnComplete on; from then on the sender sends nothing.
 	llmLimitReached atomic.Bool
 
 	// Owned by the receive loop.
@@ -288,11 +290,8 @@ func (r *liveRun) serve(ctx context.Context, conn Conn, yield func(*event.Event,
 		defer close(closed)
 		r.closeConn()
 	})
-	sendDone := make(chan struct{})
-	go func() {
-		defer close(sendDone)
-		r.sendLoop(runCtx)
-	}()
+	r.sender = &sender{r: r, ctx: runCtx}
+	r.sender.start()
 	var recvErr error
 	go func() {
 		defer close(r.recvDone)
@@ -302,7 +301,7 @@ func (r *liveRun) serve(ctx context.Context, conn Conn, yield func(*event.Event,
 	finish := func() {
 		cancel()
 		<-r.recvDone
-		<-sendDone
+		r.sender.stop()
 		r.tools.wait()
 		<-closed
 	}

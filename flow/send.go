@@ -26,30 +26,6 @@ const (
 	ErrorCodeSendFailed = "SEND_FAILED"
 )
 
-// sendLoop sends the queue's requests to the model until the queue is
-// closed (then it closes the connection), the LLM call limit is reached,
-// or the run ends.
-func (r *liveRun) sendLoop(ctx context.Context) {
-	for {
-		req, err := r.p.Queue.Receive(ctx)
-		if err != nil {
-			if errors.Is(err, livequeue.ErrClosed) {
-				r.log.Debug("flow: queue closed; closing the connection")
-				r.queueClosed.Store(true)
-				r.closeConn()
-			}
-			return
-		}
-		if r.llmLimitReached.Load() {
-			r.log.Debug("flow: LLM call limit reached; the request is not sent")
-			return
-		}
-		if !r.send(ctx, req) {
-			return
-		}
-	}
-}
-
 // send delivers every part of one request, in the order livequeue.Request
 // documents. It reports false when the run is over.
 func (r *liveRun) send(ctx context.Context, req livequeue.Request) bool {
