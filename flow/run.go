@@ -14,6 +14,7 @@ import (
 
 	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/internal/logattr"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 )
@@ -62,7 +63,10 @@ type Params struct {
 	// ends the run.
 	Queue *livequeue.Queue
 	// Logger receives debug records about the run, and error records for
-	// tools that panic. Nil means slog.Default().
+	// tools that panic. Nil means slog.Default(). Run adds the attribute
+	// "agent" (Author) to its records; anything else identifying the run
+	// is the caller's to add (the runner's logger carries the app, user,
+	// session and invocation ids).
 	Logger *slog.Logger
 }
 
@@ -249,14 +253,10 @@ func prepare(p Params) (*liveRun, *ConnectRequest, error) {
 	if p.InvocationID == "" {
 		p.InvocationID = event.NewInvocationID()
 	}
-	logger := p.Logger
-	if logger == nil {
-		logger = slog.Default()
-	}
 	r := &liveRun{
 		p:   p,
 		cfg: cfg,
-		log: logger.With("invocation_id", p.InvocationID, "agent", p.Author),
+		log: logattr.With(p.Logger, slog.String("agent", p.Author)),
 		stamp: stamper{
 			invocationID: p.InvocationID,
 			branch:       p.Branch,

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -44,6 +45,7 @@ type setup struct {
 	autoCreate bool
 	tools      []tool.Tool
 	opts       []livetest.Option
+	logger     *slog.Logger // the runner's; nil means slog.Default()
 }
 
 // newHarness starts a livetest server and builds a runner on it. When the
@@ -83,6 +85,7 @@ func newHarness(t *testing.T, s setup) *harness {
 		Agent:             ag,
 		SessionService:    sessions,
 		AutoCreateSession: s.autoCreate,
+		Logger:            s.logger,
 	})
 	if err != nil {
 		t.Fatalf("runner.New: %v", err)

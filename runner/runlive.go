@@ -14,6 +14,7 @@ import (
 	"github.com/adklive/adklive/agent"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/internal/logattr"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/session"
@@ -100,12 +101,11 @@ func (r *Runner) start(ctx context.Context, userID, sessionID string, q *liveque
 		Queue:          q,
 		RunConfig:      cfg,
 		Agent:          r.root,
-		Logger: r.logger.With(
+		Logger: logattr.With(r.logger,
 			slog.String("app", r.appName),
 			slog.String("user_id", userID),
 			slog.String("session_id", s.ID),
 			slog.String("invocation_id", invocationID),
-			slog.String("agent", r.root.Name()),
 		),
 	}, nil
 }
