@@ -19,27 +19,21 @@ func newOutbox(done <-chan struct{}) *outbox {
 	return &outbox{ch: make(chan *event.Event, outboxSize), done: done}
 }
 
-// put hands ev to the consumer, waiting while the outbox is full. It
-// reports false, without delivering ev, once the run is over.
+// put hands ev to the consumer, waiting while the outbox is full. Once the
+// run is over it reports false, without delivering ev, unless the outbox
+// has room: an event made as the run ends (the pending text flushed, say)
+// still reaches a consumer that is ranging, since serve yields what is left
+// in the outbox before it returns.
 func (o *outbox) put(ev *event.Event) bool {
+	select { // the common case, without the cost of a two-way select
+	case o.ch <- ev:
+		return true
+	default:
+	}
 	select {
 	case o.ch <- ev:
 		return true
 	case <-o.done:
 		return false
-	}
-}
-
-// putLast hands on one of the last events of a run. Unlike put, it
-// delivers ev whenever the outbox has room, even once the run is over, so
-// that an event made as the run ends still reaches a consumer that is
-// ranging: serve yields what is left in the outbox before it returns. It
-// reports false when ev was not delivered.
-func (o *outbox) putLast(ev *event.Event) bool {
-	select {
-	case o.ch <- ev:
-		return true
-	default:
-		return o.put(ev)
 	}
 }

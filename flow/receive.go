@@ -51,13 +51,7 @@ func (r *liveRun) receiveLoop(ctx context.Context) error {
 // run. Once the run is over (ctx ended, consumer gone) they are handed on
 // only if the outbox has room; a consumer still ranging then gets them.
 func (r *liveRun) flushPending() {
-	r.mapper.emit = func(ev *event.Event) bool {
-		r.turnMu.Lock()
-		ok := r.out.putLast(ev)
-		r.turnMu.Unlock()
-		return ok
-	}
-	if !r.mapper.flush() {
+	if !r.mapper.flush() { // emits with putReceived, which delivers while there is room
 		r.log.Debug("flow: the run ended before the pending text could be handed on")
 	}
 }

@@ -293,9 +293,19 @@ func (r *liveRun) serve(ctx context.Context, conn Conn, yield func(*event.Event,
 	r.sender = &sender{r: r, ctx: runCtx}
 	r.sender.start()
 	var recvErr error
+	ranging := make(chan struct{}) // closed when the consumer stops ranging
 	go func() {
 		defer close(r.recvDone)
 		recvErr = r.receiveLoop(ctx)
+		// A nil event tells the consumer loop below that the receive
+		// loop is over, after its last event; the consumer waits on the
+		// outbox alone, which is cheaper per event than a select. Unlike
+		// the events, it goes in even when the run is over: a consumer
+		// still ranging must get it.
+		select {
+		case r.out.ch <- nil:
+		case <-ranging:
+		}
 	}()
 
 	finish := func() {
@@ -305,28 +315,31 @@ func (r *liveRun) serve(ctx context.Context, conn Conn, yield func(*event.Event,
 		r.tools.wait()
 		<-closed
 	}
-	defer finish()
+	defer func() {
+		close(ranging)
+		finish()
+	}()
 
 	for {
-		select {
-		case ev := <-r.out.ch:
+		ev := <-r.out.ch
+		if ev != nil {
 			if !yield(ev, nil) {
 				return
 			}
-		case <-r.recvDone:
-			finish()
-			// Everything the loops and tools handed over before the
-			// end is still delivered, in order.
-			for len(r.out.ch) > 0 {
-				if !yield(<-r.out.ch, nil) {
-					return
-				}
-			}
-			if recvErr != nil {
-				yield(nil, recvErr)
-			}
-			return
+			continue
 		}
+		finish()
+		// Everything the loops and tools handed over before the end is
+		// still delivered, in order.
+		for len(r.out.ch) > 0 {
+			if ev := <-r.out.ch; ev != nil && !yield(ev, nil) {
+				return
+			}
+		}
+		if recvErr != nil {
+			yield(nil, recvErr)
+		}
+		return
 	}
 }
 

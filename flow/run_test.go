@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
@@ -392,5 +393,50 @@ func TestRunFlushesPendingTextWhenItEnds(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// When ctx ends while the consumer is behind (the run's event buffer is
+// full), a consumer that goes on ranging still reaches the end of the run
+// and its error: the run never leaves it waiting.
+func TestRunCancelledWithAFullBufferStillEnds(t *testing.T) {
+	leaktest.Check(t)
+	p, m := newParams(t)
+	m.conn.delivered = make(chan *flow.Response, 100)
+	for range 100 {
+		m.conn.reply(modelAudio(1, 2))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	first := make(chan struct{})
+	go func() {
+		var err error
+		n := 0
+		for ev, e := range flow.Run(ctx, p) {
+			if e != nil {
+				err = e
+				continue
+			}
+			if n++; n == 1 {
+				close(first)
+				<-ctx.Done() // fall behind until the run is cancelled
+			}
+			_ = ev
+		}
+		done <- err
+	}()
+	<-first
+	for range 18 { // the first event, 16 in the buffer, one waiting to go in
+		<-m.conn.delivered
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("run ended with %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run did not end 10 s after ctx was cancelled while the consumer went on ranging")
 	}
 }
