@@ -33,9 +33,25 @@ func main() {
 	out := flag.String("out", "results.json", "write the raw results here")
 	plotPath := flag.String("plot", "../docs/bench-p99-latency.png", "write the p99 latency plot here")
 	profiles := flag.String("profiles", "", "write CPU and allocation profiles of adklive's burst and upstream runs into this directory")
+	reprint := flag.String("print", "", "print the tables (and write the plot) from a results file of an earlier run, without running anything")
 	rounds := flag.Int("rounds", 3, "run the bursts, upstream bursts and idle runs this many times and report each one's median")
 	flag.Parse()
 	log.SetFlags(0)
+	if *reprint != "" {
+		data, err := os.ReadFile(*reprint)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var results []measure.Result
+		if err := json.Unmarshal(data, &results); err != nil {
+			log.Fatalf("%s: %v", *reprint, err)
+		}
+		if err := writePlot(*plotPath, results); err != nil {
+			log.Printf("plot: %v", err)
+		}
+		printTables(os.Stdout, results)
+		return
+	}
 	begin := time.Now()
 
 	dir, err := os.MkdirTemp("", "benchall")

@@ -118,6 +118,10 @@ func printTables(w io.Writer, rs []measure.Result) {
 	fmt.Fprintln(w, "\nReal-time load (16 kHz audio up in 100 ms chunks, 24 kHz down in 40 ms chunks): added latency p50 / p99 / max, and client CPU per downstream frame.")
 	fmt.Fprint(w, "\n| runtime |")
 	for _, n := range ns {
+		if n == 1 {
+			fmt.Fprint(w, " 1 session |")
+			continue
+		}
 		fmt.Fprintf(w, " %d sessions |", n)
 	}
 	fmt.Fprint(w, "\n|---|")
@@ -132,7 +136,7 @@ func printTables(w io.Writer, rs []measure.Result) {
 		fmt.Fprintf(w, "| %s |", names[a])
 		for _, n := range ns {
 			fmt.Fprintf(w, " %s |", cell(find(rs, a, "realtime", n), func(r *measure.Result) string {
-				return fmt.Sprintf("%.2f / %.2f / %.0f ms, %s µs", r.P50Ms, r.P99Ms, r.MaxMs, us(r.CPUPerFrameUs))
+				return fmt.Sprintf("%.2f / %.2f / %.2f ms, %s µs", r.P50Ms, r.P99Ms, r.MaxMs, us(r.CPUPerFrameUs))
 			}))
 		}
 		fmt.Fprintln(w)
