@@ -10,8 +10,8 @@ import (
 const maxKeptBuffer = 1 << 20
 
 // buffers lends the connections of one Model the buffers they read and
-// encode messages in. A connection holds one only while it reads or
-// encodes a message, so an idle session keeps none: a model's thousand
+// encode messages in. A connection holds one only while it reads a message
+// or encodes and writes one, so an idle session keeps none: a model's thousand
 // idle sessions share the few buffers its busy ones need, instead of
 // each keeping one as large as the largest message it ever received.
 type buffers struct {

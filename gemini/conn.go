@@ -1,6 +1,7 @@
 package gemini
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -185,8 +186,12 @@ func (c *Conn) send(ctx context.Context, encode func([]byte) ([]byte, error)) er
 	if err != nil {
 		return err
 	}
-	buf.Write(b) // copies nothing unless encode had to grow past buf
-	return c.writeFrame(ctx, buf.Bytes())
+	if cap(b) > buf.Available() {
+		// encode outgrew buf: keep its array for the next message
+		// rather than copy the message into buf.
+		*buf = *bytes.NewBuffer(b[:0])
+	}
+	return c.writeFrame(ctx, b)
 }
 
 func (c *Conn) writeFrame(ctx context.Context, frame []byte) error {
