@@ -79,8 +79,9 @@ type backender interface {
 // p.Queue are sent to the model as they arrive while a receive loop turns
 // the model's messages into events, and function tools run as the model
 // calls them. An idle run keeps one goroutine (the receive loop): requests
-// are sent by a goroutine that runs only while the queue holds some. Nothing happens until the returned iterator is ranged
-// over; it can be ranged over once.
+// are sent by a goroutine that runs only while the queue holds some.
+// Nothing happens until the returned iterator is ranged over; it can be
+// ranged over once.
 //
 // Before dialing, Run checks p (errors wrap ErrInvalidParams) and validates
 // p.RunConfig for the model's backend (errors match runconfig.ErrInvalid); a

@@ -239,7 +239,13 @@ func (q *Queue) TryReceive() (Request, bool, error) {
 // is in the queue. A consumer uses it with TryReceive to wait for requests
 // without a goroutine of its own: f must be quick and must not block (it
 // delays the sender), and it may run on several goroutines at once. A
-// later call replaces f; Notify(nil) removes it.
+// later call replaces f and Notify(nil) removes it, but a send already in
+// progress may still call the f it replaced, once.
+//
+// Notify belongs to the queue's one consumer: a live run registers its
+// own function when it starts and removes it when it ends. Calling Notify
+// on a queue a run is using takes the run's place, and the run stops
+// sending.
 func (q *Queue) Notify(f func()) {
 	q.mu.Lock()
 	q.notify = f
