@@ -61,9 +61,9 @@ func (r *Runner) RunLive(ctx context.Context, userID, sessionID string, q *liveq
 		}
 		defer q.Close()
 		log := ic.Logger
-		log.DebugContext(ctx, "live run started")
+		log.DebugContext(ctx, "live run started", "agent", r.root.Name())
 		err = r.forward(ctx, ic, yield)
-		log.DebugContext(ctx, "live run ended", "err", err)
+		log.DebugContext(ctx, "live run ended", "agent", r.root.Name(), "err", err)
 	}
 }
 

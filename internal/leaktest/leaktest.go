@@ -37,7 +37,7 @@ type Snapshot struct {
 // Take records the goroutines running now.
 func Take() Snapshot {
 	s := Snapshot{ids: make(map[uint64]bool)}
-	for _, g := range goroutines() {
+	for _, g := range goroutines(false) {
 		s.ids[g.id] = true
 	}
 	return s
@@ -71,10 +71,11 @@ func (s Snapshot) verify(t testing.TB, grace time.Duration) {
 	}
 }
 
-// newer returns the running goroutines that are not in s.
+// newer returns the running goroutines that are not in s, but for the
+// caller's own.
 func (s Snapshot) newer() []goroutine {
 	var out []goroutine
-	for _, g := range goroutines() {
+	for _, g := range goroutines(true) {
 		if !s.ids[g.id] {
 			out = append(out, g)
 		}
@@ -87,9 +88,9 @@ type goroutine struct {
 	stack []byte
 }
 
-// goroutines returns every user goroutine but the caller, parsed from
-// runtime.Stack.
-func goroutines() []goroutine {
+// goroutines returns every user goroutine, parsed from runtime.Stack; with
+// skipCaller, every one but the caller's.
+func goroutines(skipCaller bool) []goroutine {
 	buf := make([]byte, 64<<10)
 	for {
 		n := runtime.Stack(buf, true)
@@ -101,7 +102,7 @@ func goroutines() []goroutine {
 	}
 	var out []goroutine
 	for i, block := range bytes.Split(buf, []byte("\n\n")) {
-		if i == 0 {
+		if i == 0 && skipCaller {
 			continue // the caller's own goroutine is always listed first
 		}
 		rest, ok := bytes.CutPrefix(block, []byte("goroutine "))

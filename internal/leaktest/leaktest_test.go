@@ -99,3 +99,19 @@ type cleanupRecorder struct {
 func (r *cleanupRecorder) Cleanup(f func()) { *r.cleanup = f }
 
 func leakyWorker(stop chan struct{}) { <-stop }
+
+// Verify may run on another goroutine than Take did: the goroutine that
+// took the snapshot, still running, is not a leak.
+func TestVerifyOnAnotherGoroutine(t *testing.T) {
+	r := &recorder{TB: t}
+	s := Take()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.verify(r, 50*time.Millisecond)
+	}()
+	<-done
+	if len(r.errors) != 0 {
+		t.Errorf("Verify on another goroutine reported %q", r.errors)
+	}
+}

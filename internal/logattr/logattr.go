@@ -14,10 +14,16 @@ import (
 )
 
 // With returns a logger that adds attrs to every record, before the
-// record's own attributes, as l.With would. A nil l means slog.Default().
+// record's own attributes, as l.With would; unlike l.With, it resolves an
+// attribute whose value is a slog.LogValuer again for each record. A nil l
+// means slog.Default(). With on a logger that With returned adds to the
+// same list, so a record is copied once however many times With was used.
 func With(l *slog.Logger, attrs ...slog.Attr) *slog.Logger {
 	if l == nil {
 		l = slog.Default()
+	}
+	if h, ok := l.Handler().(*handler); ok {
+		return slog.New(h.WithAttrs(attrs))
 	}
 	return slog.New(&handler{next: l.Handler(), attrs: attrs})
 }

@@ -21,6 +21,7 @@ func TestWithPrintsWhatSlogWithPrints(t *testing.T) {
 		{"more attrs", func(l *slog.Logger) { l.With("tool", "t").Warn("w", "k", 2) }},
 		{"group", func(l *slog.Logger) { l.WithGroup("g").With("in", true).Error("e", "k", "v") }},
 		{"empty group", func(l *slog.Logger) { l.WithGroup("").Info("x") }},
+		{"With again", func(l *slog.Logger) { logattr.With(l, slog.String("agent", "x")).Info("y", "k", 3) }},
 		{"below the level", func(l *slog.Logger) { l.Debug("not printed") }},
 	}
 	for _, tt := range tests {
