@@ -33,7 +33,7 @@ func main() {
 	out := flag.String("out", "results.json", "write the raw results here")
 	plotPath := flag.String("plot", "../docs/bench-p99-latency.png", "write the p99 latency plot here")
 	profiles := flag.String("profiles", "", "write CPU and allocation profiles of adklive's burst and upstream runs into this directory")
-	reprint := flag.String("print", "", "print the tables (and write the plot) from a results file of an earlier run, without running anything")
+	reprint := flag.String("print", "", "print the tables from a results file of an earlier run, without running anything (and write the plot if -plot is given)")
 	rounds := flag.Int("rounds", 3, "run the bursts, upstream bursts and idle runs this many times and report each one's median")
 	flag.Parse()
 	log.SetFlags(0)
@@ -46,8 +46,12 @@ func main() {
 		if err := json.Unmarshal(data, &results); err != nil {
 			log.Fatalf("%s: %v", *reprint, err)
 		}
-		if err := writePlot(*plotPath, results); err != nil {
-			log.Printf("plot: %v", err)
+		plotSet := false
+		flag.Visit(func(f *flag.Flag) { plotSet = plotSet || f.Name == "plot" })
+		if plotSet { // never overwrite the committed plot unasked
+			if err := writePlot(*plotPath, results); err != nil {
+				log.Printf("plot: %v", err)
+			}
 		}
 		printTables(os.Stdout, results)
 		return
@@ -87,12 +91,14 @@ func main() {
 	p := plan(*quick, max(*rounds, 1))
 	var results []measure.Result
 	var failures []string
+	profiled := make(map[string]bool)
 	for i, sc := range p {
 		args := append([]string{"-server", server}, sc.args()...)
 		if *profiles != "" && sc.adapter == "adklive" && sc.sessions == 1 && (sc.mode == "burst" || sc.mode == "upstream") {
 			os.MkdirAll(*profiles, 0o755)
 			base := filepath.Join(*profiles, "adklive-"+sc.mode)
-			if _, err := os.Stat(base + ".cpu.pprof"); err != nil { // the first round's
+			if !profiled[base] { // the first round's
+				profiled[base] = true
 				args = append(args, "-cpuprofile", base+".cpu.pprof", "-memprofile", base+".allocs.pprof")
 			}
 		}

@@ -153,7 +153,7 @@ func printSpread(w io.Writer, rs []measure.Result, idle int) {
 	if rounds < 2 {
 		return
 	}
-	fmt.Fprintf(w, "\nEach burst, upstream and idle figure above is the median of %d runs; their lowest – highest:\n", rounds)
+	fmt.Fprintf(w, "\nEach burst, upstream and idle figure above is the median of its runs (%d, fewer where a run failed); their lowest – highest:\n", rounds)
 	fmt.Fprintln(w, "\n| runtime | CPU µs per frame, 1 session | 100 sessions | 500 sessions | CPU µs per upstream chunk | idle KB per session |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	span := func(r *measure.Result) string { return fmt.Sprintf("%.1f – %.1f", r.MetricMin, r.MetricMax) }
