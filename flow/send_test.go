@@ -4,7 +4,9 @@ import (
 	"context"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
@@ -353,4 +355,65 @@ func TestRunYieldsNoUserEventForContentThatFailedToSend(t *testing.T) {
 	if diff := cmp.Diff([]string{"kept"}, persisted); diff != "" {
 		t.Errorf("persisted user texts (-want +got):\n%s", diff)
 	}
+}
+
+// Requests sent from many goroutines at once, with pauses that let the
+// run's sender go idle and start again, all reach the connection, each
+// sender's in its order, and closing the queue ends the run after them.
+func TestRunSendsEverythingFromConcurrentSenders(t *testing.T) {
+	leaktest.Check(t)
+	p, m := newParams(t)
+	const senders, each = 4, 200
+	done := make(chan result, 1)
+	go func() { done <- collect(t, flow.Run(context.Background(), p)) }()
+
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				chunk := &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: []byte{byte(s), byte(i >> 8), byte(i)}}
+				if err := p.Queue.SendRealtime(chunk); err != nil {
+					t.Errorf("sender %d, chunk %d: %v", s, i, err)
+					return
+				}
+				if i%50 == 49 {
+					time.Sleep(time.Millisecond) // let the sender drain and stop
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	p.Queue.Close()
+	if res := <-done; res.err != nil {
+		t.Fatalf("run ended with %v", res.err)
+	}
+
+	next := make([]int, senders)
+	for range senders * each {
+		var msg clientMessage
+		select {
+		case msg = <-m.conn.sent:
+		default:
+			t.Fatalf("the connection got %d chunks, want %d", sum(next), senders*each)
+		}
+		d := msg.Realtime.Audio.Data
+		s, i := int(d[0]), int(d[1])<<8|int(d[2])
+		if i != next[s] {
+			t.Fatalf("sender %d: chunk %d arrived when %d was due", s, i, next[s])
+		}
+		next[s]++
+	}
+	if !m.conn.isClosed() {
+		t.Error("the connection was not closed after the queue was")
+	}
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }
