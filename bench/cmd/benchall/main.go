@@ -2,7 +2,10 @@
 // every scenario with every adapter (the fake server pinned to CPU 0 and
 // the client to CPU 1 where taskset exists and there are two CPUs), and
 // prints one table with adklive's ratios against the floors and its peers
-// measured in the same run. Run it from the bench module's directory:
+// measured in the same run. The Node ADK's scenarios run node on
+// node/benchclient.mjs, pinned the same way; benchall runs npm ci in node/
+// first when its node_modules is missing, and skips them, saying why, when
+// node or npm is not installed. Run it from the bench module's directory:
 //
 //	go run ./cmd/benchall
 //
@@ -89,6 +92,11 @@ func main() {
 	server := strings.TrimSpace(line)
 
 	p := plan(*quick, max(*rounds, 1))
+	node, err := nodeClient()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "skipping the Node ADK (%s): %v\n", nodeAdapter, err)
+		p = without(p, nodeAdapter)
+	}
 	var results []measure.Result
 	var failures []string
 	profiled := make(map[string]bool)
@@ -102,7 +110,11 @@ func main() {
 				args = append(args, "-cpuprofile", base+".cpu.pprof", "-memprofile", base+".allocs.pprof")
 			}
 		}
-		cmd := pinned(clientCPU, exec.Command(filepath.Join(dir, "benchclient"), args...))
+		client := exec.Command(filepath.Join(dir, "benchclient"), args...)
+		if sc.adapter == nodeAdapter {
+			client = exec.Command(node[0], append(node[1:], args...)...)
+		}
+		cmd := pinned(clientCPU, client)
 		var o, e bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &o, &e
 		fmt.Fprintf(os.Stderr, "[%2d/%d] %-9s %-8s x%-4d ", i+1, len(p), sc.adapter, sc.mode, sc.sessions)

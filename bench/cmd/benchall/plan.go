@@ -17,10 +17,10 @@ func (s scenario) args() []string {
 }
 
 // adapters in the order the tables list them.
-var adapters = []string{"transport", "json", "genai", "adkgo", "adklive"}
+var adapters = []string{"transport", "json", "genai", "adkgo", nodeAdapter, "adklive"}
 
 // decoding are the adapters that decode frames and send audio.
-var decoding = []string{"json", "genai", "adkgo", "adklive"}
+var decoding = []string{"json", "genai", "adkgo", nodeAdapter, "adklive"}
 
 // concurrency are the session counts of the concurrent bursts.
 var concurrency = []int{1, 100, 500}

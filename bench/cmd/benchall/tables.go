@@ -19,6 +19,7 @@ var names = map[string]string{
 	"json":      "coder/websocket + encoding/json into genai types (JSON floor)",
 	"genai":     "genai Go SDK v1.77.0 `Live.Connect` session",
 	"adkgo":     "google.golang.org/adk/v2 v2.2.0 `RunLive`",
+	nodeAdapter: "@google/adk 2.0.0 (Node) `runLive`",
 	"adklive":   "adklive `runner.RunLive`",
 }
 
@@ -171,6 +172,9 @@ func printSpread(w io.Writer, rs []measure.Result, idle int) {
 }
 
 func goroutines(r *measure.Result) string {
+	if r.Adapter == nodeAdapter {
+		return "–" // one JS thread: there are no goroutines to count
+	}
 	var parts []string
 	keys := make([]string, 0, len(r.GoroutinesByCreator))
 	for k := range r.GoroutinesByCreator {
