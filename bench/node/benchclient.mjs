@@ -16,6 +16,10 @@
 //     the wall clock taken as performance.timeOrigin + performance.now()
 //     (microsecond precision).
 //
+// Before the measured scenario it runs an unmeasured one-session burst and
+// upstream burst, so that V8's compilers have warmed up the hot paths
+// (-warmup=false leaves that out). Go needs no such step.
+//
 // Usage (benchall runs it pinned to CPU 1):
 //
 //   node --expose-gc benchclient.mjs -server ws://127.0.0.1:PORT -mode burst -sessions 1 -turns 4 -frames 250
@@ -394,8 +398,9 @@ async function runIdle(cfg, base, res) {
 }
 
 function parseFlags(argv) {
-  const cfg = { server: '', adapter: 'nodeadk', mode: 'burst', sessions: 1, turns: 4, frames: 250, chunks: 10000 };
+  const cfg = { server: '', adapter: 'nodeadk', mode: 'burst', sessions: 1, turns: 4, frames: 250, chunks: 10000, warmup: true };
   const ints = new Set(['sessions', 'turns', 'frames', 'chunks']);
+  const bools = new Set(['warmup']);
   for (let i = 0; i < argv.length; i++) {
     let name = argv[i].replace(/^--?/, '');
     if (name === argv[i]) throw new Error(`unexpected argument ${argv[i]}`);
@@ -404,12 +409,17 @@ function parseFlags(argv) {
     if (eq >= 0) {
       value = name.slice(eq + 1);
       name = name.slice(0, eq);
+    } else if (bools.has(name)) {
+      value = 'true';
     } else {
       value = argv[++i];
     }
     if (!(name in cfg)) throw new Error(`unknown flag -${name}`);
     if (value === undefined) throw new Error(`flag -${name} needs a value`);
-    if (ints.has(name)) {
+    if (bools.has(name)) {
+      if (value !== 'true' && value !== 'false') throw new Error(`flag -${name}: ${value} is not true or false`);
+      cfg[name] = value === 'true';
+    } else if (ints.has(name)) {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0) throw new Error(`flag -${name}: ${value} is not a count`);
       cfg[name] = n;
@@ -422,28 +432,42 @@ function parseFlags(argv) {
   return cfg;
 }
 
-async function main() {
-  const cfg = parseFlags(process.argv.slice(2));
+// run runs one scenario under a fresh scenario ID and fills res.
+async function run(cfg, res) {
+  const server = cfg.server.replace(/\/$/, '');
   const id = randomBytes(8).toString('hex');
   const upChunks = cfg.mode === 'upstream' ? cfg.chunks : 0;
   const path = `/bench/${id}/${cfg.mode}/${cfg.sessions}/${cfg.turns}/${cfg.frames}/${upChunks}`;
   // @google/genai makes its WebSocket URL from an http(s) base URL.
-  const base = cfg.server.replace(/\/$/, '').replace(/^ws/, 'http') + path;
-  const res = { adapter: 'nodeadk', mode: cfg.mode, sessions: cfg.sessions, frames: 0, seconds: 0, cpu_seconds: 0 };
+  const base = server.replace(/^ws/, 'http') + path;
   switch (cfg.mode) {
     case 'burst':
     case 'realtime':
-      await runDownstream(cfg, cfg.server.replace(/\/$/, ''), id, base, res);
-      break;
+      return runDownstream(cfg, server, id, base, res);
     case 'upstream':
-      await runUpstream(cfg, base, res);
-      break;
+      return runUpstream(cfg, base, res);
     case 'idle':
-      await runIdle(cfg, base, res);
-      break;
-    default:
-      throw new Error(`unknown mode "${cfg.mode}"`);
+      return runIdle(cfg, base, res);
   }
+  throw new Error(`unknown mode "${cfg.mode}"`);
+}
+
+// warmUp runs a one-session burst of 4000 chunks and an upstream burst of
+// 2000 chunks, unmeasured, so that V8 has compiled the hot paths before
+// the measured scenario opens its sessions: the figures are then Node's
+// steady state rather than its start-up.
+async function warmUp(cfg) {
+  const w = { server: cfg.server, sessions: 1, turns: 4, frames: 1000, chunks: 2000 };
+  await run({ ...w, mode: 'burst' }, { frames: 0 });
+  await run({ ...w, mode: 'upstream' }, {});
+}
+
+async function main() {
+  const cfg = parseFlags(process.argv.slice(2));
+  if (!['burst', 'realtime', 'upstream', 'idle'].includes(cfg.mode)) throw new Error(`unknown mode "${cfg.mode}"`);
+  if (cfg.warmup) await warmUp(cfg);
+  const res = { adapter: 'nodeadk', mode: cfg.mode, sessions: cfg.sessions, frames: 0, seconds: 0, cpu_seconds: 0 };
+  await run(cfg, res);
   res.max_rss_mb = process.resourceUsage().maxRSS / 1024;
   return res;
 }
