@@ -7,8 +7,8 @@ import (
 	"log"
 
 	"github.com/adklive/adklive/agent"
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/gemini"
+	"github.com/adklive/adklive/tool"
 )
 
 // Build a live agent with a built-in tool and a sub-agent. Building an agent

@@ -6,9 +6,10 @@ import (
 	"iter"
 	"slices"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
+	"github.com/adklive/adklive/tool"
 )
 
 // Config configures an [LLMAgent]. Name and Model are required.
@@ -24,7 +25,7 @@ type Config struct {
 
 	// Model is the live model the agent talks through, for example a
 	// *gemini.Model.
-	Model flow.Model
+	Model live.Model
 
 	// Instruction is the system instruction sent when the live
 	// connection opens. Empty means none.
@@ -45,7 +46,7 @@ type Config struct {
 type LLMAgent struct {
 	name        string
 	description string
-	model       flow.Model
+	model       live.Model
 	instruction string
 	tools       []tool.Tool
 	subAgents   []Agent
@@ -79,7 +80,7 @@ func (a *LLMAgent) Description() string { return a.description }
 func (a *LLMAgent) SubAgents() []Agent { return a.subAgents }
 
 // Model returns the live model the agent talks through.
-func (a *LLMAgent) Model() flow.Model { return a.model }
+func (a *LLMAgent) Model() live.Model { return a.model }
 
 // Instruction returns the agent's system instruction.
 func (a *LLMAgent) Instruction() string { return a.instruction }

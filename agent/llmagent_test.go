@@ -8,18 +8,18 @@ import (
 	"testing"
 
 	"github.com/adklive/adklive/agent"
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
+	"github.com/adklive/adklive/tool"
 )
 
-// stubModel is a flow.Model that refuses to connect: enough for building
+// stubModel is a live.Model that refuses to connect: enough for building
 // agents.
 type stubModel struct{}
 
 func (stubModel) Name() string { return "stub-model" }
 
-func (stubModel) Connect(context.Context, *flow.ConnectRequest) (flow.Conn, error) {
+func (stubModel) Connect(context.Context, *live.ConnectRequest) (live.Conn, error) {
 	return nil, errors.New("stubModel does not connect")
 }
 

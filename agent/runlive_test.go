@@ -11,25 +11,25 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent"
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/session"
+	"github.com/adklive/adklive/tool"
 )
 
-// recordingModel is a flow.Model whose connections record what they are
+// recordingModel is a live.Model whose connections record what they are
 // sent and receive nothing until closed.
 type recordingModel struct {
 	mu      sync.Mutex
-	request *flow.ConnectRequest
+	request *live.ConnectRequest
 	conn    *recordingConn
 }
 
 func (m *recordingModel) Name() string { return "recording-model" }
 
-func (m *recordingModel) Connect(_ context.Context, req *flow.ConnectRequest) (flow.Conn, error) {
+func (m *recordingModel) Connect(_ context.Context, req *live.ConnectRequest) (live.Conn, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.request = req
@@ -51,13 +51,13 @@ func (c *recordingConn) SendContent(_ context.Context, content *genai.LiveClient
 	return nil
 }
 
-func (c *recordingConn) SendRealtime(context.Context, *flow.RealtimeInput) error { return nil }
+func (c *recordingConn) SendRealtime(context.Context, *live.RealtimeInput) error { return nil }
 
 func (c *recordingConn) SendToolResponse(context.Context, *genai.LiveClientToolResponse) error {
 	return nil
 }
 
-func (c *recordingConn) Receive(ctx context.Context) (*flow.Response, error) {
+func (c *recordingConn) Receive(ctx context.Context) (*live.Response, error) {
 	select {
 	case <-c.closed:
 		return nil, fmt.Errorf("recordingConn: %w", net.ErrClosed)

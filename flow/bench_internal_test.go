@@ -6,6 +6,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/runconfig"
 )
 
@@ -16,7 +17,7 @@ func BenchmarkHandleAudio(b *testing.B) {
 	r := &liveRun{p: Params{Author: "assistant"}, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
 	r.stamp.ids.seed()
 	r.mapper = mapper{author: "assistant", stamp: &r.stamp, emit: func(*event.Event) bool { return true }}
-	resp := &Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{
+	resp := &live.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{
 		Role:  genai.RoleModel,
 		Parts: []*genai.Part{{InlineData: &genai.Blob{MIMEType: "audio/pcm;rate=24000", Data: make([]byte, 9600)}}},
 	}}}
@@ -36,12 +37,12 @@ func BenchmarkHandleTranscribedAudio(b *testing.B) {
 	r := &liveRun{p: Params{Author: "assistant"}, cfg: cfg, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
 	r.stamp.ids.seed()
 	r.mapper = mapper{author: "assistant", stamp: &r.stamp, emit: func(*event.Event) bool { return true }}
-	audio := &Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{
+	audio := &live.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{
 		Role:  genai.RoleModel,
 		Parts: []*genai.Part{{InlineData: &genai.Blob{MIMEType: "audio/pcm;rate=24000", Data: make([]byte, 9600)}}},
 	}}}
-	transcript := &Response{ServerContent: &genai.LiveServerContent{OutputTranscription: &genai.Transcription{Text: " sunny"}}}
-	done := &Response{ServerContent: &genai.LiveServerContent{TurnComplete: true}}
+	transcript := &live.Response{ServerContent: &genai.LiveServerContent{OutputTranscription: &genai.Transcription{Text: " sunny"}}}
+	done := &live.Response{ServerContent: &genai.LiveServerContent{TurnComplete: true}}
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {

@@ -10,17 +10,18 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // repeatConn returns the same message n times, then errEndOfBenchmark.
 type repeatConn struct {
-	resp *flow.Response
+	resp *live.Response
 	n    int
 }
 
 var errEndOfBenchmark = errors.New("end of benchmark")
 
-func (c *repeatConn) Receive(context.Context) (*flow.Response, error) {
+func (c *repeatConn) Receive(context.Context) (*live.Response, error) {
 	if c.n == 0 {
 		return nil, errEndOfBenchmark
 	}
@@ -28,17 +29,17 @@ func (c *repeatConn) Receive(context.Context) (*flow.Response, error) {
 	return c.resp, nil
 }
 func (c *repeatConn) SendContent(context.Context, *genai.LiveClientContent) error { return nil }
-func (c *repeatConn) SendRealtime(context.Context, *flow.RealtimeInput) error     { return nil }
+func (c *repeatConn) SendRealtime(context.Context, *live.RealtimeInput) error     { return nil }
 func (c *repeatConn) SendToolResponse(context.Context, *genai.LiveClientToolResponse) error {
 	return nil
 }
 func (c *repeatConn) SessionID() string { return "" }
 func (c *repeatConn) Close() error      { return nil }
 
-type repeatModel struct{ conn flow.Conn }
+type repeatModel struct{ conn live.Conn }
 
 func (m repeatModel) Name() string { return "repeat" }
-func (m repeatModel) Connect(context.Context, *flow.ConnectRequest) (flow.Conn, error) {
+func (m repeatModel) Connect(context.Context, *live.ConnectRequest) (live.Conn, error) {
 	return m.conn, nil
 }
 
@@ -74,7 +75,7 @@ type sinkConn struct {
 	closeOnce sync.Once
 }
 
-func (c *sinkConn) Receive(context.Context) (*flow.Response, error) {
+func (c *sinkConn) Receive(context.Context) (*live.Response, error) {
 	<-c.closed
 	return nil, net.ErrClosed
 }
@@ -84,14 +85,14 @@ func (c *sinkConn) Close() error {
 	return nil
 }
 
-func (c *sinkConn) SendRealtime(context.Context, *flow.RealtimeInput) error {
+func (c *sinkConn) SendRealtime(context.Context, *live.RealtimeInput) error {
 	c.sent <- struct{}{}
 	return nil
 }
 
 // BenchmarkQueueToSend measures one 40 ms chunk of 16 kHz audio from
 // Queue.SendRealtime to the connection's SendRealtime: validation, the
-// queue, the hand-off to the sender and its mapping to a RealtimeInput.
+// queue, the hand-off to the sender and its mapping to a live.RealtimeInput.
 func BenchmarkQueueToSend(b *testing.B) {
 	p, _ := newParams(b)
 	conn := &sinkConn{sent: make(chan struct{}, 64), closed: make(chan struct{})}

@@ -8,13 +8,13 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
+	"github.com/adklive/adklive/tool"
 )
 
 // A live run against the local fake server: the user asks for the
@@ -79,29 +79,6 @@ func ExampleRun() {
 	// weather_agent got map[weather:sunny]
 	// weather_agent: It's sunny in Tokyo.
 	// turn complete
-}
-
-func ExamplePersist() {
-	events := []*event.Event{
-		{Author: "assistant", Content: genai.NewContentFromText("It's", genai.RoleModel), Partial: true},
-		{Author: "assistant", Content: genai.NewContentFromText("It's sunny.", genai.RoleModel)},
-		{Author: "assistant", Content: &genai.Content{Role: genai.RoleModel, Parts: []*genai.Part{
-			{InlineData: &genai.Blob{MIMEType: "audio/pcm;rate=24000", Data: []byte{0, 0}}},
-		}}},
-		{Author: "user", InputTranscription: &genai.Transcription{Text: "Weather?", Finished: true}},
-		{Author: "assistant", GenerationComplete: true},
-		{Author: "assistant", TurnComplete: true},
-	}
-	for _, ev := range events {
-		fmt.Println(flow.Persist(ev))
-	}
-	// Output:
-	// false
-	// true
-	// false
-	// true
-	// false
-	// true
 }
 
 func ExampleHistory() {

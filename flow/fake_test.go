@@ -13,22 +13,23 @@ import (
 
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/livequeue"
 )
 
-// fakeModel is an in-process flow.Model whose connections are fakeConns.
+// fakeModel is an in-process live.Model whose connections are fakeConns.
 type fakeModel struct {
 	conn       *fakeConn
 	connectErr error
 	backend    genai.Backend // reported by Backend when set
 
 	mu  sync.Mutex
-	req *flow.ConnectRequest
+	req *live.ConnectRequest
 }
 
 func (m *fakeModel) Name() string { return "fake-live-model" }
 
-func (m *fakeModel) Connect(ctx context.Context, req *flow.ConnectRequest) (flow.Conn, error) {
+func (m *fakeModel) Connect(ctx context.Context, req *live.ConnectRequest) (live.Conn, error) {
 	m.mu.Lock()
 	m.req = req
 	m.mu.Unlock()
@@ -42,7 +43,7 @@ func (m *fakeModel) Connect(ctx context.Context, req *flow.ConnectRequest) (flow
 }
 
 // request returns the connect request the model received, or nil.
-func (m *fakeModel) request() *flow.ConnectRequest {
+func (m *fakeModel) request() *live.ConnectRequest {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.req
@@ -57,24 +58,24 @@ func (m backendModel) Backend() genai.Backend { return m.backend }
 // set.
 type clientMessage struct {
 	Content      *genai.LiveClientContent
-	Realtime     *flow.RealtimeInput
+	Realtime     *live.RealtimeInput
 	ToolResponse *genai.LiveClientToolResponse
 }
 
 // received is what one Receive call returns.
 type received struct {
-	resp *flow.Response
+	resp *live.Response
 	err  error
 }
 
-// fakeConn is an in-process flow.Conn. The test plays the server: it
+// fakeConn is an in-process live.Conn. The test plays the server: it
 // queues what Receive returns with reply and end, and reads what the flow
 // sent from sent.
 type fakeConn struct {
 	sessionID string
 	sendErr   func(clientMessage) error // nil: every send succeeds
 	// delivered, when not nil, receives every message Receive hands out.
-	delivered chan *flow.Response
+	delivered chan *live.Response
 
 	recv      chan received
 	sent      chan clientMessage
@@ -91,7 +92,7 @@ func newFakeConn() *fakeConn {
 }
 
 // reply queues server messages for Receive.
-func (c *fakeConn) reply(resps ...*flow.Response) {
+func (c *fakeConn) reply(resps ...*live.Response) {
 	for _, r := range resps {
 		c.recv <- received{resp: r}
 	}
@@ -101,7 +102,7 @@ func (c *fakeConn) reply(resps ...*flow.Response) {
 // the server closes the connection.
 func (c *fakeConn) end(err error) { c.recv <- received{err: err} }
 
-func (c *fakeConn) Receive(ctx context.Context) (*flow.Response, error) {
+func (c *fakeConn) Receive(ctx context.Context) (*live.Response, error) {
 	select {
 	case <-c.closed:
 		return nil, fmt.Errorf("fake: connection closed: %w", net.ErrClosed)
@@ -142,7 +143,7 @@ func (c *fakeConn) SendContent(ctx context.Context, cc *genai.LiveClientContent)
 	return c.record(ctx, clientMessage{Content: cc})
 }
 
-func (c *fakeConn) SendRealtime(ctx context.Context, in *flow.RealtimeInput) error {
+func (c *fakeConn) SendRealtime(ctx context.Context, in *live.RealtimeInput) error {
 	return c.record(ctx, clientMessage{Realtime: in})
 }
 
@@ -246,27 +247,27 @@ func collect(t *testing.T, seq func(func(*event.Event, error) bool)) result {
 }
 
 // content returns a serverContent message.
-func content(sc *genai.LiveServerContent) *flow.Response {
-	return &flow.Response{ServerContent: sc}
+func content(sc *genai.LiveServerContent) *live.Response {
+	return &live.Response{ServerContent: sc}
 }
 
 // modelText returns a serverContent message with one model text part.
-func modelText(s string) *flow.Response {
+func modelText(s string) *live.Response {
 	return content(&genai.LiveServerContent{ModelTurn: &genai.Content{Role: genai.RoleModel, Parts: []*genai.Part{{Text: s}}}})
 }
 
 // modelAudio returns a serverContent message with one model audio chunk.
-func modelAudio(pcm ...byte) *flow.Response {
+func modelAudio(pcm ...byte) *live.Response {
 	return content(&genai.LiveServerContent{ModelTurn: &genai.Content{Role: genai.RoleModel, Parts: []*genai.Part{
 		{InlineData: &genai.Blob{MIMEType: "audio/pcm;rate=24000", Data: pcm}},
 	}}})
 }
 
-func inputTranscript(s string, finished bool) *flow.Response {
+func inputTranscript(s string, finished bool) *live.Response {
 	return content(&genai.LiveServerContent{InputTranscription: &genai.Transcription{Text: s, Finished: finished}})
 }
 
-func outputTranscript(s string) *flow.Response {
+func outputTranscript(s string) *live.Response {
 	return content(&genai.LiveServerContent{OutputTranscription: &genai.Transcription{Text: s}})
 }
 

@@ -8,12 +8,13 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/runconfig"
 )
 
 // fuzzScript turns fuzz input into a sequence of server messages: each
 // byte picks a message kind, and its high bits vary the message.
-func fuzzScript(data []byte) (script []*flow.Response, interrupts, turns int) {
+func fuzzScript(data []byte) (script []*live.Response, interrupts, turns int) {
 	for i, b := range data {
 		word := fmt.Sprintf("w%d ", i)
 		switch b % 12 {
@@ -33,7 +34,7 @@ func fuzzScript(data []byte) (script []*flow.Response, interrupts, turns int) {
 		case 6:
 			script = append(script, generationComplete)
 		case 7:
-			r := &flow.Response{ServerContent: &genai.LiveServerContent{TurnComplete: true}}
+			r := &live.Response{ServerContent: &genai.LiveServerContent{TurnComplete: true}}
 			if b&0x80 != 0 {
 				r.UsageMetadata = &genai.UsageMetadata{TotalTokenCount: int32(b)}
 			}
@@ -56,9 +57,9 @@ func fuzzScript(data []byte) (script []*flow.Response, interrupts, turns int) {
 				interrupts++
 			}
 		case 10:
-			script = append(script, &flow.Response{UsageMetadata: &genai.UsageMetadata{TotalTokenCount: int32(b)}})
+			script = append(script, &live.Response{UsageMetadata: &genai.UsageMetadata{TotalTokenCount: int32(b)}})
 		case 11:
-			script = append(script, &flow.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{NewHandle: word, Resumable: b&0x80 != 0}})
+			script = append(script, &live.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{NewHandle: word, Resumable: b&0x80 != 0}})
 		}
 	}
 	return script, interrupts, turns

@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini"
@@ -22,6 +21,8 @@ import (
 	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
+	"github.com/adklive/adklive/runner"
+	"github.com/adklive/adklive/tool"
 )
 
 // The tests in this file run the flow against the gemini backend and the
@@ -146,7 +147,7 @@ func TestLiveAudioTurn(t *testing.T) {
 		switch {
 		case ev.HasAudio():
 			audioEvents++
-			if ev.Partial || flow.Persist(ev) || ev.Author != "assistant" {
+			if ev.Partial || runner.Persist(ev) || ev.Author != "assistant" {
 				t.Errorf("audio event %q: want not partial, not persisted, by the agent", describe(ev))
 			}
 		case ev.InputTranscription != nil && ev.Partial:

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/internal/leaktest"
 )
 
@@ -17,12 +18,12 @@ func TestRunMapsServerMessages(t *testing.T) {
 	usage := &genai.UsageMetadata{PromptTokenCount: 12, ResponseTokenCount: 30, TotalTokenCount: 42}
 	tests := []struct {
 		name   string
-		script []*flow.Response
+		script []*live.Response
 		want   []string
 	}{
 		{
 			name: "text turn: chunks, merged text before generationComplete, usage on turnComplete",
-			script: []*flow.Response{
+			script: []*live.Response{
 				modelText("Hel"), modelText("lo!"), generationComplete,
 				{ServerContent: &genai.LiveServerContent{TurnComplete: true}, UsageMetadata: usage},
 			},
@@ -36,7 +37,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name:   "merged text is emitted before turnComplete",
-			script: []*flow.Response{modelText("Hi"), turnComplete},
+			script: []*live.Response{modelText("Hi"), turnComplete},
 			want: []string{
 				`assistant partial role=model text "Hi"`,
 				`assistant role=model text "Hi"`,
@@ -45,7 +46,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name:   "interrupted while text is pending: text first, then the interruption",
-			script: []*flow.Response{modelText("The weather is"), interrupted, turnComplete},
+			script: []*live.Response{modelText("The weather is"), interrupted, turnComplete},
 			want: []string{
 				`assistant partial role=model text "The weather is"`,
 				`assistant role=model text "The weather is"`,
@@ -55,7 +56,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name: "interrupted in the same message as text",
-			script: []*flow.Response{content(&genai.LiveServerContent{
+			script: []*live.Response{content(&genai.LiveServerContent{
 				ModelTurn:   &genai.Content{Parts: []*genai.Part{{Text: "Sorry"}}},
 				Interrupted: true,
 			})},
@@ -67,7 +68,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name: "interrupted flushes both transcriptions: input, text, output",
-			script: []*flow.Response{
+			script: []*live.Response{
 				inputTranscript("what's", false), outputTranscript("It"), modelAudio(1, 2), interrupted,
 			},
 			want: []string{
@@ -81,7 +82,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name: "transcription fragments interleaved with audio: one event per chunk, one finished transcription per side",
-			script: []*flow.Response{
+			script: []*live.Response{
 				inputTranscript(" What's", false), inputTranscript(" the weather?", false),
 				modelAudio(1, 2), outputTranscript("It's"), modelAudio(3, 4, 5, 6), outputTranscript(" sunny."), modelAudio(7, 8),
 				generationComplete, turnComplete,
@@ -102,7 +103,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name:   "audio does not end a text segment",
-			script: []*flow.Response{modelText("A"), modelAudio(1, 2), modelText("B"), turnComplete},
+			script: []*live.Response{modelText("A"), modelAudio(1, 2), modelText("B"), turnComplete},
 			want: []string{
 				`assistant partial role=model text "A"`,
 				`assistant role=model inline audio/pcm;rate=24000 2B`,
@@ -113,7 +114,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name: "the server's finished flag ends a transcription; empty ones are not reported",
-			script: []*flow.Response{
+			script: []*live.Response{
 				inputTranscript("Hi", false), inputTranscript(" there", true), inputTranscript("", true),
 				outputTranscript(""), // Vertex AI sends {} first
 				turnComplete,
@@ -127,7 +128,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name:   "a finished fragment alone is one finished transcription",
-			script: []*flow.Response{inputTranscript("Hello", true)},
+			script: []*live.Response{inputTranscript("Hello", true)},
 			want: []string{
 				`user partial input "Hello"`,
 				`user input "Hello" finished`,
@@ -135,7 +136,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name: "thoughts are partial and never merged",
-			script: []*flow.Response{
+			script: []*live.Response{
 				content(&genai.LiveServerContent{ModelTurn: &genai.Content{Parts: []*genai.Part{{Text: "Planning...", Thought: true}}}}),
 				modelText("Hi"), turnComplete,
 			},
@@ -148,7 +149,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name: "code and its result: an event each, after the text before them",
-			script: []*flow.Response{
+			script: []*live.Response{
 				modelText("Computing."),
 				content(&genai.LiveServerContent{ModelTurn: &genai.Content{Parts: []*genai.Part{
 					{ExecutableCode: &genai.ExecutableCode{Code: "print(2+2)", Language: genai.LanguagePython}},
@@ -168,7 +169,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name: "metadata and server signals as typed fields",
-			script: []*flow.Response{
+			script: []*live.Response{
 				{UsageMetadata: &genai.UsageMetadata{TotalTokenCount: 7}},
 				content(&genai.LiveServerContent{GroundingMetadata: &genai.GroundingMetadata{WebSearchQueries: []string{"weather tokyo"}}}),
 				{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{NewHandle: "h1", Resumable: true}},
@@ -192,7 +193,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name: "usage riding with content that is not turnComplete gets its own event",
-			script: []*flow.Response{
+			script: []*live.Response{
 				{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{Parts: []*genai.Part{{Text: "Hi"}}}},
 					UsageMetadata: &genai.UsageMetadata{TotalTokenCount: 3}},
 			},
@@ -206,7 +207,7 @@ func TestRunMapsServerMessages(t *testing.T) {
 		},
 		{
 			name: "generationComplete flushes; turnComplete after it has nothing left to flush",
-			script: []*flow.Response{
+			script: []*live.Response{
 				outputTranscript("Done"), modelText("Done"), generationComplete, turnComplete,
 			},
 			want: []string{

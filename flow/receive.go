@@ -8,13 +8,14 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // errRunOver is returned inside the receive loop when an event could not
 // be handed on because the run is over.
 var errRunOver = errors.New("flow: run over")
 
-// retryable is implemented by backend errors (see Conn.Receive).
+// retryable is implemented by backend errors (see live.Conn.Receive).
 type retryable interface {
 	Retryable() bool
 }
@@ -84,7 +85,7 @@ func (r *liveRun) receiveFailed(ctx context.Context, err error) error {
 // cancellations. It returns errRunOver when the run is over, and an error
 // wrapping ErrLLMCallsExceeded once the model completed the last turn
 // RunConfig.MaxLLMCalls allows (after its turnComplete event).
-func (r *liveRun) handle(resp *Response) error {
+func (r *liveRun) handle(resp *live.Response) error {
 	m := &r.mapper
 	usage := resp.UsageMetadata
 	if sc := resp.ServerContent; sc != nil {

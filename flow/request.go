@@ -5,14 +5,15 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/runconfig"
+	"github.com/adklive/adklive/tool"
 )
 
 // connectRequest builds the connect request of a run: the setup (system
 // instruction, tools, the run config's live settings) and the history. It
 // also returns the run's function tools by name.
-func connectRequest(p Params, cfg runconfig.RunConfig) (*ConnectRequest, map[string]tool.FunctionTool, error) {
+func connectRequest(p Params, cfg runconfig.RunConfig) (*live.ConnectRequest, map[string]tool.FunctionTool, error) {
 	setup := &genai.LiveClientSetup{}
 	if p.Instruction != "" {
 		setup.SystemInstruction = &genai.Content{Role: "system", Parts: []*genai.Part{{Text: p.Instruction}}}
@@ -48,7 +49,7 @@ func connectRequest(p Params, cfg runconfig.RunConfig) (*ConnectRequest, map[str
 	}
 	setup.Tools = append(setup.Tools, builtins...)
 
-	req := &ConnectRequest{Setup: setup}
+	req := &live.ConnectRequest{Setup: setup}
 	// A resumed session already holds the conversation.
 	if r := cfg.SessionResumption; r == nil || r.Handle == "" {
 		req.History = History(p.History)

@@ -12,11 +12,12 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/internal/logattr"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
+	"github.com/adklive/adklive/tool"
 )
 
 // Errors of a live run. Test for them with errors.Is.
@@ -35,7 +36,7 @@ type Params struct {
 	// Model is the live model to connect to. Required. When it has a
 	// Backend() genai.Backend method (gemini.Model does), RunConfig is
 	// validated for that backend.
-	Model Model
+	Model live.Model
 	// Author is the agent's name: the author of the model's events.
 	// Required.
 	Author string
@@ -200,7 +201,7 @@ type liveRun struct {
 	funcs map[string]tool.FunctionTool
 
 	// Set by serve.
-	conn Conn
+	conn live.Conn
 	// wireCtx is the context of every send and receive on conn: the
 	// caller's, without its cancellation. When the run ends the connection
 	// is closed, which unblocks them after a clean close handshake; an
@@ -233,7 +234,7 @@ type liveRun struct {
 }
 
 // prepare checks p and builds the run and its connect request.
-func prepare(p Params) (*liveRun, *ConnectRequest, error) {
+func prepare(p Params) (*liveRun, *live.ConnectRequest, error) {
 	if p.Model == nil {
 		return nil, nil, fmt.Errorf("%w: Model is nil", ErrInvalidParams)
 	}
@@ -275,7 +276,7 @@ func prepare(p Params) (*liveRun, *ConnectRequest, error) {
 
 // serve runs the loops on an open connection and yields their events until
 // the run ends, then tears everything down.
-func (r *liveRun) serve(ctx context.Context, conn Conn, yield func(*event.Event, error) bool) {
+func (r *liveRun) serve(ctx context.Context, conn live.Conn, yield func(*event.Event, error) bool) {
 	runCtx, cancel := context.WithCancel(ctx)
 	r.conn = conn
 	r.wireCtx = context.WithoutCancel(ctx)

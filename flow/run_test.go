@@ -11,10 +11,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/runconfig"
+	"github.com/adklive/adklive/runner"
+	"github.com/adklive/adklive/tool"
 )
 
 func TestRunRejectsBadParamsBeforeDialing(t *testing.T) {
@@ -114,7 +116,7 @@ func TestRunBuildsTheConnectRequest(t *testing.T) {
 
 	collect(t, flow.Run(context.Background(), p))
 
-	want := &flow.ConnectRequest{
+	want := &live.ConnectRequest{
 		Setup: &genai.LiveClientSetup{
 			GenerationConfig:  &genai.GenerationConfig{ResponseModalities: []genai.Modality{genai.ModalityText}},
 			SystemInstruction: &genai.Content{Role: "system", Parts: []*genai.Part{{Text: "You are a helpful assistant."}}},
@@ -236,7 +238,7 @@ func TestRunEnds(t *testing.T) {
 }
 
 func TestRunEnforcesMaxLLMCalls(t *testing.T) {
-	turn := []*flow.Response{modelText("Hi"), turnComplete}
+	turn := []*live.Response{modelText("Hi"), turnComplete}
 	tests := []struct {
 		name      string
 		limit     int
@@ -325,7 +327,7 @@ func TestRunSendsNothingOnceTheLLMCallLimitIsReached(t *testing.T) {
 // still pending when the run ends mid-turn are yielded as the merged,
 // persisted events, before the run's error.
 func TestRunFlushesPendingTextWhenItEnds(t *testing.T) {
-	midTurn := []*flow.Response{
+	midTurn := []*live.Response{
 		inputTranscript("What's the ", false), inputTranscript("weather?", false),
 		modelText("It's "), modelText("sunny"),
 		outputTranscript("It's "), outputTranscript("sunny"),
@@ -388,7 +390,7 @@ func TestRunFlushesPendingTextWhenItEnds(t *testing.T) {
 				t.Errorf("last events (-want +got):\n%s", diff)
 			}
 			for _, ev := range res.events[len(res.events)-len(flushed):] {
-				if !flow.Persist(ev) {
+				if !runner.Persist(ev) {
 					t.Errorf("flushed event %q is not persisted", describe(ev))
 				}
 			}
@@ -402,7 +404,7 @@ func TestRunFlushesPendingTextWhenItEnds(t *testing.T) {
 func TestRunCancelledWithAFullBufferStillEnds(t *testing.T) {
 	leaktest.Check(t)
 	p, m := newParams(t)
-	m.conn.delivered = make(chan *flow.Response, 100)
+	m.conn.delivered = make(chan *live.Response, 100)
 	for range 100 {
 		m.conn.reply(modelAudio(1, 2))
 	}

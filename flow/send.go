@@ -10,6 +10,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/livequeue"
 )
 
@@ -29,7 +30,7 @@ const (
 // send delivers every part of one request, in the order livequeue.Request
 // documents. It reports false when the run is over.
 func (r *liveRun) send(ctx context.Context, req livequeue.Request) bool {
-	if req.ActivityStart && !r.sendActivity(ctx, &RealtimeInput{ActivityStart: true}, "activity start") {
+	if req.ActivityStart && !r.sendActivity(ctx, &live.RealtimeInput{ActivityStart: true}, "activity start") {
 		return false
 	}
 	if req.Content != nil && !r.sendContent(ctx, req.Content) {
@@ -38,11 +39,11 @@ func (r *liveRun) send(ctx context.Context, req livequeue.Request) bool {
 	if req.Blob != nil && !r.sendBlob(ctx, req.Blob) {
 		return false
 	}
-	if req.ActivityEnd && !r.sendActivity(ctx, &RealtimeInput{ActivityEnd: true}, "activity end") {
+	if req.ActivityEnd && !r.sendActivity(ctx, &live.RealtimeInput{ActivityEnd: true}, "activity end") {
 		return false
 	}
 	if req.AudioStreamEnd {
-		err := r.conn.SendRealtime(r.wireCtx, &RealtimeInput{AudioStreamEnd: true})
+		err := r.conn.SendRealtime(r.wireCtx, &live.RealtimeInput{AudioStreamEnd: true})
 		if err != nil && !r.sendFailed(ctx, "audio stream end", err) {
 			return false
 		}
@@ -80,7 +81,7 @@ func (r *liveRun) sendContent(ctx context.Context, c *genai.Content) bool {
 // realtime input. The Live API's video input carries image frames, so
 // anything else (video/* included) is reported, not sent.
 func (r *liveRun) sendBlob(ctx context.Context, b *genai.Blob) bool {
-	var in RealtimeInput
+	var in live.RealtimeInput
 	switch {
 	case event.IsAudioMIMEType(b.MIMEType):
 		in.Audio = b
@@ -98,7 +99,7 @@ func (r *liveRun) sendBlob(ctx context.Context, b *genai.Blob) bool {
 
 // sendActivity sends an activity signal, or reports it when automatic
 // activity detection is on: the server would end the session for it.
-func (r *liveRun) sendActivity(ctx context.Context, in *RealtimeInput, what string) bool {
+func (r *liveRun) sendActivity(ctx context.Context, in *live.RealtimeInput, what string) bool {
 	if !r.cfg.ActivitySignalsAllowed() {
 		return r.reject(fmt.Sprintf("flow: %s signal not sent: activity signals need "+
 			"RealtimeInputConfig.AutomaticActivityDetection.Disabled set to true (automatic activity detection is on)", what))

@@ -12,8 +12,10 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
+	"github.com/adklive/adklive/runner"
 )
 
 // drainSent returns every message the flow sent so far.
@@ -74,7 +76,7 @@ func TestRunSendsQueuedRequests(t *testing.T) {
 				{Content: &genai.LiveClientContent{
 					Turns: []*genai.Content{{Role: "user", Parts: []*genai.Part{{Text: "Listen:"}, {InlineData: upperPCM}}}}, TurnComplete: true,
 				}},
-				{Realtime: &flow.RealtimeInput{Audio: upperPCM}},
+				{Realtime: &live.RealtimeInput{Audio: upperPCM}},
 			},
 			wantEvents: []string{`user role=user text "Listen:"`},
 		},
@@ -89,20 +91,20 @@ func TestRunSendsQueuedRequests(t *testing.T) {
 			name:     "audio and image blobs as realtime input",
 			requests: []livequeue.Request{{Blob: pcm16k}, {Blob: jpeg}},
 			wantSent: []clientMessage{
-				{Realtime: &flow.RealtimeInput{Audio: pcm16k}},
-				{Realtime: &flow.RealtimeInput{Video: jpeg}},
+				{Realtime: &live.RealtimeInput{Audio: pcm16k}},
+				{Realtime: &live.RealtimeInput{Video: jpeg}},
 			},
 		},
 		{
 			name:       "a video/* blob is reported: video goes as image frames",
 			requests:   []livequeue.Request{{Blob: mp4}, {Blob: jpeg}},
-			wantSent:   []clientMessage{{Realtime: &flow.RealtimeInput{Video: jpeg}}},
+			wantSent:   []clientMessage{{Realtime: &live.RealtimeInput{Video: jpeg}}},
 			wantEvents: []string{`assistant error=INVALID_ARGUMENT`},
 		},
 		{
 			name:       "a blob of another MIME type is reported and the run goes on",
 			requests:   []livequeue.Request{{Blob: pdf}, {Blob: pcm16k}},
-			wantSent:   []clientMessage{{Realtime: &flow.RealtimeInput{Audio: pcm16k}}},
+			wantSent:   []clientMessage{{Realtime: &live.RealtimeInput{Audio: pcm16k}}},
 			wantEvents: []string{`assistant error=INVALID_ARGUMENT`},
 		},
 		{
@@ -110,14 +112,14 @@ func TestRunSendsQueuedRequests(t *testing.T) {
 			requests: []livequeue.Request{{Content: typed, Blob: jpeg}},
 			wantSent: []clientMessage{
 				{Content: &genai.LiveClientContent{Turns: []*genai.Content{{Role: "user", Parts: typed.Parts}}, TurnComplete: true}},
-				{Realtime: &flow.RealtimeInput{Video: jpeg}},
+				{Realtime: &live.RealtimeInput{Video: jpeg}},
 			},
 			wantEvents: []string{`user role=user text "What's the weather?"`},
 		},
 		{
 			name:       "activity signals with automatic activity detection on are reported, not sent",
 			requests:   []livequeue.Request{{ActivityStart: true}, {Blob: pcm16k}, {ActivityEnd: true}},
-			wantSent:   []clientMessage{{Realtime: &flow.RealtimeInput{Audio: pcm16k}}},
+			wantSent:   []clientMessage{{Realtime: &live.RealtimeInput{Audio: pcm16k}}},
 			wantEvents: []string{`assistant error=INVALID_ARGUMENT`, `assistant error=INVALID_ARGUMENT`},
 		},
 		{
@@ -125,17 +127,17 @@ func TestRunSendsQueuedRequests(t *testing.T) {
 			vadOff:   true,
 			requests: []livequeue.Request{{ActivityStart: true, Blob: pcm16k, ActivityEnd: true}},
 			wantSent: []clientMessage{
-				{Realtime: &flow.RealtimeInput{ActivityStart: true}},
-				{Realtime: &flow.RealtimeInput{Audio: pcm16k}},
-				{Realtime: &flow.RealtimeInput{ActivityEnd: true}},
+				{Realtime: &live.RealtimeInput{ActivityStart: true}},
+				{Realtime: &live.RealtimeInput{Audio: pcm16k}},
+				{Realtime: &live.RealtimeInput{ActivityEnd: true}},
 			},
 		},
 		{
 			name:     "audio stream end",
 			requests: []livequeue.Request{{Blob: pcm16k}, {AudioStreamEnd: true}},
 			wantSent: []clientMessage{
-				{Realtime: &flow.RealtimeInput{Audio: pcm16k}},
-				{Realtime: &flow.RealtimeInput{AudioStreamEnd: true}},
+				{Realtime: &live.RealtimeInput{Audio: pcm16k}},
+				{Realtime: &live.RealtimeInput{AudioStreamEnd: true}},
 			},
 		},
 	}
@@ -211,7 +213,7 @@ func TestRunErrorEventsNameTheProblem(t *testing.T) {
 					t.Errorf("ErrorMessage %q does not mention %s", ev.ErrorMessage, s)
 				}
 			}
-			if flow.Persist(ev) {
+			if runner.Persist(ev) {
 				t.Error("Persist(error event) = true, want false")
 			}
 		})
@@ -243,7 +245,7 @@ func TestRunReportsAFailedSendAndGoesOn(t *testing.T) {
 		!strings.Contains(res.events[0].ErrorMessage, "video refused") {
 		t.Errorf("got events %q, want one %s event with the backend's reason", describeAll(res.events), flow.ErrorCodeSendFailed)
 	}
-	if diff := cmp.Diff([]clientMessage{{Realtime: &flow.RealtimeInput{Audio: pcm16k}}}, drainSent(m.conn)); diff != "" {
+	if diff := cmp.Diff([]clientMessage{{Realtime: &live.RealtimeInput{Audio: pcm16k}}}, drainSent(m.conn)); diff != "" {
 		t.Errorf("sent messages mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -283,7 +285,7 @@ func TestRunUserEventPrecedesAnAnswerThatArrivesMidSend(t *testing.T) {
 	leaktest.Check(t)
 	for range 20 {
 		p, m := newParams(t)
-		m.conn.delivered = make(chan *flow.Response, 8)
+		m.conn.delivered = make(chan *live.Response, 8)
 		m.conn.sendErr = func(msg clientMessage) error {
 			if msg.Content == nil {
 				return nil
@@ -348,7 +350,7 @@ func TestRunYieldsNoUserEventForContentThatFailedToSend(t *testing.T) {
 	}
 	var persisted []string
 	for _, ev := range res.events {
-		if flow.Persist(ev) {
+		if runner.Persist(ev) {
 			persisted = append(persisted, ev.Text())
 		}
 	}

@@ -10,8 +10,8 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/tool"
 )
 
 // toolRunner executes the function calls of one run, each in its own

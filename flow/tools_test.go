@@ -10,9 +10,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/internal/leaktest"
+	"github.com/adklive/adklive/tool"
 )
 
 // mustFunction returns a function tool or fails the test.
@@ -30,8 +31,8 @@ func mustFunctionConfig(t *testing.T, cfg tool.FunctionConfig, fn tool.Func) too
 	return f
 }
 
-func toolCall(calls ...*genai.FunctionCall) *flow.Response {
-	return &flow.Response{ToolCall: &genai.LiveServerToolCall{FunctionCalls: calls}}
+func toolCall(calls ...*genai.FunctionCall) *live.Response {
+	return &live.Response{ToolCall: &genai.LiveServerToolCall{FunctionCalls: calls}}
 }
 
 // answerThenFinish plays a server that, for each tool response it gets,
@@ -201,7 +202,7 @@ func TestRunToolCallCancellation(t *testing.T) {
 		switch {
 		case len(ev.FunctionCalls()) > 0:
 			<-started
-			m.conn.reply(&flow.Response{ToolCallCancellation: &genai.LiveServerToolCallCancellation{IDs: []string{"c1"}}})
+			m.conn.reply(&live.Response{ToolCallCancellation: &genai.LiveServerToolCallCancellation{IDs: []string{"c1"}}})
 		case ev.ToolCallCancellation != nil:
 			if err := <-cancelled; !errors.Is(err, context.Canceled) {
 				t.Errorf("the tool's context ended with %v, want context.Canceled", err)

@@ -10,7 +10,7 @@ import (
 	"github.com/coder/websocket"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // Benchmarks of the wire codec on the hot frames, each beside its floor:
@@ -110,7 +110,7 @@ func BenchmarkDecodeTurnCompleteFrameFloor(b *testing.B) {
 }
 
 func BenchmarkEncodeAudioInput(b *testing.B) {
-	in := &flow.RealtimeInput{Audio: &genai.Blob{Data: pcm(audioInBytes), MIMEType: "audio/pcm;rate=16000"}}
+	in := &live.RealtimeInput{Audio: &genai.Blob{Data: pcm(audioInBytes), MIMEType: "audio/pcm;rate=16000"}}
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
@@ -179,7 +179,7 @@ func BenchmarkReceiveAudioFrame(b *testing.B) {
 	m := newTestModel(b, srv.URL, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	fc, err := m.Connect(ctx, &flow.ConnectRequest{})
+	fc, err := m.Connect(ctx, &live.ConnectRequest{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -240,12 +240,12 @@ func BenchmarkSendAudioInput(b *testing.B) {
 	m := newTestModel(b, srv.URL, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c, err := m.Connect(ctx, &flow.ConnectRequest{})
+	c, err := m.Connect(ctx, &live.ConnectRequest{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer c.(*Conn).ws.CloseNow()
-	in := &flow.RealtimeInput{Audio: &genai.Blob{Data: pcm(audioInBytes), MIMEType: "audio/pcm;rate=16000"}}
+	in := &live.RealtimeInput{Audio: &genai.Blob{Data: pcm(audioInBytes), MIMEType: "audio/pcm;rate=16000"}}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := c.SendRealtime(ctx, in); err != nil {

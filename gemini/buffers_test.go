@@ -6,7 +6,7 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/internal/leaktest"
 )
@@ -21,9 +21,9 @@ func TestMessagesOfEverySizeArriveWhole(t *testing.T) {
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
 
-	var conns []flow.Conn
+	var conns []live.Conn
 	for range 2 {
-		c, err := m.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+		c, err := m.Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestMessagesOfEverySizeArriveWhole(t *testing.T) {
 		frame := bytes.Repeat([]byte{byte(i + 1)}, n)
 		want = append(want, frame)
 		for _, c := range conns {
-			if err := c.SendRealtime(ctx, &flow.RealtimeInput{Video: &genai.Blob{MIMEType: "image/jpeg", Data: frame}}); err != nil {
+			if err := c.SendRealtime(ctx, &live.RealtimeInput{Video: &genai.Blob{MIMEType: "image/jpeg", Data: frame}}); err != nil {
 				t.Fatalf("sending a %d-byte frame: %v", n, err)
 			}
 		}

@@ -9,7 +9,7 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // appendClientContent appends a clientContent message to b.
@@ -60,7 +60,7 @@ func appendToolResponse(b []byte, backend genai.Backend, r *genai.LiveClientTool
 // path for audio, so blobs are encoded by hand: no reflection, one pass of
 // base64 straight into b. With mediaChunks, audio and video go as the
 // deprecated mediaChunks list.
-func appendRealtimeInput(b []byte, in *flow.RealtimeInput, mediaChunks bool) ([]byte, error) {
+func appendRealtimeInput(b []byte, in *live.RealtimeInput, mediaChunks bool) ([]byte, error) {
 	if in == nil {
 		return b, invalid("realtimeInput", "is nil")
 	}
@@ -96,7 +96,7 @@ func hasMediaType(mime, prefix string) bool {
 // validateRealtimeInput checks that exactly one field is set and that a
 // blob's MIME type fits it (genai's rule: audio/* for audio, image/* for
 // video frames).
-func validateRealtimeInput(in *flow.RealtimeInput) error {
+func validateRealtimeInput(in *live.RealtimeInput) error {
 	if in.Audio != nil && !hasMediaType(in.Audio.MIMEType, "audio/") {
 		return invalid("realtimeInput.audio.mimeType", "%q is not an audio/* MIME type", in.Audio.MIMEType)
 	}
@@ -190,7 +190,7 @@ const live31Rule = "gemini-3.1 live models take mid-session content only as real
 // or inline image/* data (realtimeInput.video). The inputs are in the order
 // of the parts. Anything else (function calls, file data, other roles, ...)
 // is refused before anything is sent.
-func live31Inputs(c *genai.LiveClientContent) ([]flow.RealtimeInput, error) {
+func live31Inputs(c *genai.LiveClientContent) ([]live.RealtimeInput, error) {
 	if c == nil {
 		return nil, invalid("clientContent", "is nil")
 	}
@@ -208,12 +208,12 @@ func live31Inputs(c *genai.LiveClientContent) ([]flow.RealtimeInput, error) {
 		return nil, invalid("clientContent.turnComplete", "is false; %s", live31Rule)
 	}
 	var (
-		inputs []flow.RealtimeInput
+		inputs []live.RealtimeInput
 		text   strings.Builder
 	)
 	flushText := func() {
 		if text.Len() > 0 {
-			inputs = append(inputs, flow.RealtimeInput{Text: text.String()})
+			inputs = append(inputs, live.RealtimeInput{Text: text.String()})
 			text.Reset()
 		}
 	}
@@ -226,9 +226,9 @@ func live31Inputs(c *genai.LiveClientContent) ([]flow.RealtimeInput, error) {
 			flushText()
 			switch mime := p.InlineData.MIMEType; {
 			case hasMediaType(mime, "audio/"):
-				inputs = append(inputs, flow.RealtimeInput{Audio: p.InlineData})
+				inputs = append(inputs, live.RealtimeInput{Audio: p.InlineData})
 			case hasMediaType(mime, "image/"):
-				inputs = append(inputs, flow.RealtimeInput{Video: p.InlineData})
+				inputs = append(inputs, live.RealtimeInput{Video: p.InlineData})
 			default:
 				return nil, invalid(field+".inlineData.mimeType", "%q is neither audio/* nor image/*; %s", mime, live31Rule)
 			}

@@ -12,7 +12,7 @@ import (
 	"github.com/coder/websocket"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/internal/leaktest"
@@ -25,7 +25,7 @@ func TestSetupNeverCompletes(t *testing.T) {
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	c, err := m.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	c, err := m.Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Connect = %v, %v; want an error wrapping context.DeadlineExceeded", c, err)
 	}
@@ -71,7 +71,7 @@ func TestCloseCodes(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.reason, func(t *testing.T) {
 			ctx := testContext(t)
-			c, err := m.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+			c, err := m.Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +88,7 @@ func TestCloseCodes(t *testing.T) {
 	}
 	t.Run("drop", func(t *testing.T) {
 		ctx := testContext(t)
-		c, err := m.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+		c, err := m.Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func TestCloseCodes(t *testing.T) {
 	})
 }
 
-func checkClosedWith(ctx context.Context, t *testing.T, c flow.Conn, code websocket.StatusCode, reason string, retryable, quota bool) {
+func checkClosedWith(ctx context.Context, t *testing.T, c live.Conn, code websocket.StatusCode, reason string, retryable, quota bool) {
 	t.Helper()
 	var err error
 	for err == nil {
@@ -129,7 +129,7 @@ func checkClosedWith(ctx context.Context, t *testing.T, c flow.Conn, code websoc
 	if _, again := c.Receive(ctx); !errors.Is(again, err) && again.Error() != err.Error() {
 		t.Errorf("a second Receive returned %v, want the same %v", again, err)
 	}
-	if err := c.SendRealtime(ctx, &flow.RealtimeInput{Text: "late"}); err == nil {
+	if err := c.SendRealtime(ctx, &live.RealtimeInput{Text: "late"}); err == nil {
 		t.Error("a send after the server closed succeeded")
 	}
 }
@@ -139,7 +139,7 @@ func TestCloseSendsNormalClosure(t *testing.T) {
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
-	c, err := newModel(t, srv, genai.BackendVertexAI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	c, err := newModel(t, srv, genai.BackendVertexAI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestCloseSendsNormalClosure(t *testing.T) {
 	if _, err := c.Receive(ctx); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("Receive after Close returned %v, want net.ErrClosed", err)
 	}
-	if err := c.SendRealtime(ctx, &flow.RealtimeInput{ActivityStart: true}); !errors.Is(err, net.ErrClosed) {
+	if err := c.SendRealtime(ctx, &live.RealtimeInput{ActivityStart: true}); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("SendRealtime after Close returned %v, want net.ErrClosed", err)
 	}
 	sess, err := srv.WaitSession(ctx, 0)
@@ -186,7 +186,7 @@ func TestReceiveContextEndsConnection(t *testing.T) {
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
-	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestAPIKeyRejected(t *testing.T) {
 	srv := livetest.NewServer(livetest.WithAPIKey("right-key"))
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", &gemini.Config{APIKey: "wrong-key"})
-	_, err := m.Connect(testContext(t), &flow.ConnectRequest{Setup: textSetup()})
+	_, err := m.Connect(testContext(t), &live.ConnectRequest{Setup: textSetup()})
 	var ce *gemini.CloseError
 	if !errors.As(err, &ce) || ce.Code != 1007 || ce.Retryable() {
 		t.Fatalf("Connect = %v, want a fatal *CloseError 1007", err)

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // clientFrame is a client message as the server reads it, for tests.
@@ -77,34 +77,34 @@ func TestClientMessagesRoundTrip(t *testing.T) {
 		}, clientFrame{ClientContent: &genai.LiveClientContent{Turns: content.Turns[:1]}}},
 		{"toolResponse", func() ([]byte, error) { return appendToolResponse(nil, genai.BackendGeminiAPI, toolResponse) },
 			clientFrame{ToolResponse: toolResponse}},
-		{"audio", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{Audio: audio}, false) },
+		{"audio", func() ([]byte, error) { return appendRealtimeInput(nil, &live.RealtimeInput{Audio: audio}, false) },
 			clientFrame{RealtimeInput: &realtimeFrame{Audio: audio}}},
 		{"audio with display name", func() ([]byte, error) {
-			return appendRealtimeInput(nil, &flow.RealtimeInput{Audio: &genai.Blob{Data: []byte{1}, MIMEType: "audio/pcm", DisplayName: `mic "1"`}}, false)
+			return appendRealtimeInput(nil, &live.RealtimeInput{Audio: &genai.Blob{Data: []byte{1}, MIMEType: "audio/pcm", DisplayName: `mic "1"`}}, false)
 		}, clientFrame{RealtimeInput: &realtimeFrame{Audio: &genai.Blob{Data: []byte{1}, MIMEType: "audio/pcm", DisplayName: `mic "1"`}}}},
 		{"empty audio", func() ([]byte, error) {
-			return appendRealtimeInput(nil, &flow.RealtimeInput{Audio: &genai.Blob{MIMEType: "audio/pcm"}}, false)
+			return appendRealtimeInput(nil, &live.RealtimeInput{Audio: &genai.Blob{MIMEType: "audio/pcm"}}, false)
 		}, clientFrame{RealtimeInput: &realtimeFrame{Audio: &genai.Blob{MIMEType: "audio/pcm"}}}},
-		{"video", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{Video: jpeg}, false) },
+		{"video", func() ([]byte, error) { return appendRealtimeInput(nil, &live.RealtimeInput{Video: jpeg}, false) },
 			clientFrame{RealtimeInput: &realtimeFrame{Video: jpeg}}},
 		{"text", func() ([]byte, error) {
-			return appendRealtimeInput(nil, &flow.RealtimeInput{Text: "héllo \"there\"\n<b>&</b> \u2028 \x01"}, false)
+			return appendRealtimeInput(nil, &live.RealtimeInput{Text: "héllo \"there\"\n<b>&</b> \u2028 \x01"}, false)
 		}, clientFrame{RealtimeInput: &realtimeFrame{Text: "héllo \"there\"\n<b>&</b> \u2028 \x01"}}},
 		{"activityStart", func() ([]byte, error) {
-			return appendRealtimeInput(nil, &flow.RealtimeInput{ActivityStart: true}, false)
+			return appendRealtimeInput(nil, &live.RealtimeInput{ActivityStart: true}, false)
 		},
 			clientFrame{RealtimeInput: &realtimeFrame{ActivityStart: &struct{}{}}}},
-		{"activityEnd", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{ActivityEnd: true}, false) },
+		{"activityEnd", func() ([]byte, error) { return appendRealtimeInput(nil, &live.RealtimeInput{ActivityEnd: true}, false) },
 			clientFrame{RealtimeInput: &realtimeFrame{ActivityEnd: &struct{}{}}}},
 		{"audioStreamEnd", func() ([]byte, error) {
-			return appendRealtimeInput(nil, &flow.RealtimeInput{AudioStreamEnd: true}, false)
+			return appendRealtimeInput(nil, &live.RealtimeInput{AudioStreamEnd: true}, false)
 		},
 			clientFrame{RealtimeInput: &realtimeFrame{AudioStreamEnd: true}}},
-		{"audio as mediaChunks", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{Audio: audio}, true) },
+		{"audio as mediaChunks", func() ([]byte, error) { return appendRealtimeInput(nil, &live.RealtimeInput{Audio: audio}, true) },
 			clientFrame{RealtimeInput: &realtimeFrame{MediaChunks: []*genai.Blob{audio}}}},
-		{"video as mediaChunks", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{Video: jpeg}, true) },
+		{"video as mediaChunks", func() ([]byte, error) { return appendRealtimeInput(nil, &live.RealtimeInput{Video: jpeg}, true) },
 			clientFrame{RealtimeInput: &realtimeFrame{MediaChunks: []*genai.Blob{jpeg}}}},
-		{"text ignores mediaChunks", func() ([]byte, error) { return appendRealtimeInput(nil, &flow.RealtimeInput{Text: "hi"}, true) },
+		{"text ignores mediaChunks", func() ([]byte, error) { return appendRealtimeInput(nil, &live.RealtimeInput{Text: "hi"}, true) },
 			clientFrame{RealtimeInput: &realtimeFrame{Text: "hi"}}},
 	}
 	for _, tt := range tests {
@@ -124,13 +124,13 @@ func TestClientMessagesRoundTrip(t *testing.T) {
 func TestServerMessagesRoundTrip(t *testing.T) {
 	tests := []struct {
 		name string
-		resp *flow.Response
+		resp *live.Response
 	}{
-		{"setupComplete", &flow.Response{SetupComplete: &genai.LiveServerSetupComplete{SessionID: "f162d11d-434a-4212-8a31-f1a4843cad11"}}},
-		{"setupComplete empty", &flow.Response{SetupComplete: &genai.LiveServerSetupComplete{}}},
-		{"audio chunk", &flow.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{Role: "model",
+		{"setupComplete", &live.Response{SetupComplete: &genai.LiveServerSetupComplete{SessionID: "f162d11d-434a-4212-8a31-f1a4843cad11"}}},
+		{"setupComplete empty", &live.Response{SetupComplete: &genai.LiveServerSetupComplete{}}},
+		{"audio chunk", &live.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{Role: "model",
 			Parts: []*genai.Part{{InlineData: &genai.Blob{MIMEType: "audio/pcm;rate=24000", Data: pcm(1920)}}}}}}},
-		{"model turn of every part kind", &flow.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{Role: "model",
+		{"model turn of every part kind", &live.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{Role: "model",
 			Parts: []*genai.Part{
 				{Text: "Let me think", Thought: true, ThoughtSignature: []byte{9, 8, 7}},
 				{Text: "Hello"},
@@ -138,36 +138,36 @@ func TestServerMessagesRoundTrip(t *testing.T) {
 				{CodeExecutionResult: &genai.CodeExecutionResult{Outcome: genai.OutcomeOK, Output: "1\n"}},
 				{InlineData: &genai.Blob{MIMEType: "audio/pcm", Data: pcm(10)}},
 			}}}}},
-		{"turn flags", &flow.Response{ServerContent: &genai.LiveServerContent{TurnComplete: true, Interrupted: true,
+		{"turn flags", &live.Response{ServerContent: &genai.LiveServerContent{TurnComplete: true, Interrupted: true,
 			GenerationComplete: true, WaitingForInput: true, TurnCompleteReason: genai.TurnCompleteReasonNeedMoreInput}}},
-		{"transcriptions", &flow.Response{ServerContent: &genai.LiveServerContent{
+		{"transcriptions", &live.Response{ServerContent: &genai.LiveServerContent{
 			InputTranscription:  &genai.Transcription{Text: " what's", Finished: true},
 			OutputTranscription: &genai.Transcription{Text: "It"}}}},
-		{"grounding and url context", &flow.Response{ServerContent: &genai.LiveServerContent{
+		{"grounding and url context", &live.Response{ServerContent: &genai.LiveServerContent{
 			GroundingMetadata: &genai.GroundingMetadata{WebSearchQueries: []string{"weather redmond"},
 				GroundingChunks:  []*genai.GroundingChunk{{Web: &genai.GroundingChunkWeb{URI: "https://example.com", Title: "Example"}}},
 				SearchEntryPoint: &genai.SearchEntryPoint{RenderedContent: "<div/>", SDKBlob: []byte("blob")}},
 			URLContextMetadata: &genai.URLContextMetadata{URLMetadata: []*genai.URLMetadata{{RetrievedURL: "https://example.com",
 				URLRetrievalStatus: genai.URLRetrievalStatusSuccess}}}}}},
-		{"toolCall", &flow.Response{ToolCall: &genai.LiveServerToolCall{FunctionCalls: []*genai.FunctionCall{
+		{"toolCall", &live.Response{ToolCall: &genai.LiveServerToolCall{FunctionCalls: []*genai.FunctionCall{
 			{ID: "function-call-5831923424298605773", Name: "get_current_weather", Args: map[string]any{"location": "Redmond, WA", "days": 3.0}},
 			{ID: "function-call-2", Name: "no_args"}}}}},
-		{"toolCallCancellation", &flow.Response{ToolCallCancellation: &genai.LiveServerToolCallCancellation{IDs: []string{"a", "b"}}}},
-		{"goAway", &flow.Response{GoAway: &genai.LiveServerGoAway{TimeLeft: 50 * time.Second}}},
-		{"goAway fractional", &flow.Response{GoAway: &genai.LiveServerGoAway{TimeLeft: 1500 * time.Millisecond}}},
-		{"sessionResumptionUpdate", &flow.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{
+		{"toolCallCancellation", &live.Response{ToolCallCancellation: &genai.LiveServerToolCallCancellation{IDs: []string{"a", "b"}}}},
+		{"goAway", &live.Response{GoAway: &genai.LiveServerGoAway{TimeLeft: 50 * time.Second}}},
+		{"goAway fractional", &live.Response{GoAway: &genai.LiveServerGoAway{TimeLeft: 1500 * time.Millisecond}}},
+		{"sessionResumptionUpdate", &live.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{
 			NewHandle: "handle-1", Resumable: true, LastConsumedClientMessageIndex: 3}}},
-		{"sessionResumptionUpdate not resumable", &flow.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{}}},
-		{"usageMetadata", &flow.Response{UsageMetadata: &genai.UsageMetadata{PromptTokenCount: 515, CachedContentTokenCount: 4,
+		{"sessionResumptionUpdate not resumable", &live.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{}}},
+		{"usageMetadata", &live.Response{UsageMetadata: &genai.UsageMetadata{PromptTokenCount: 515, CachedContentTokenCount: 4,
 			ResponseTokenCount: 31, ToolUsePromptTokenCount: 2, ThoughtsTokenCount: 7, TotalTokenCount: 546,
 			PromptTokensDetails:   []*genai.ModalityTokenCount{{Modality: genai.MediaModalityText, TokenCount: 515}},
 			ResponseTokensDetails: []*genai.ModalityTokenCount{{Modality: genai.MediaModalityAudio, TokenCount: 31}},
 			TrafficType:           genai.TrafficTypeOnDemand}}},
-		{"voiceActivity", &flow.Response{VoiceActivity: &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityStart,
+		{"voiceActivity", &live.Response{VoiceActivity: &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityStart,
 			AudioOffset: 6680 * time.Millisecond}}},
-		{"voiceActivityDetectionSignal", &flow.Response{VoiceActivityDetectionSignal: &genai.VoiceActivityDetectionSignal{
+		{"voiceActivityDetectionSignal", &live.Response{VoiceActivityDetectionSignal: &genai.VoiceActivityDetectionSignal{
 			VADSignalType: genai.VADSignalTypeEos}}},
-		{"turnComplete with usage", &flow.Response{ServerContent: &genai.LiveServerContent{TurnComplete: true},
+		{"turnComplete with usage", &live.Response{ServerContent: &genai.LiveServerContent{TurnComplete: true},
 			UsageMetadata: &genai.UsageMetadata{TotalTokenCount: 9}}},
 	}
 	for _, tt := range tests {
@@ -193,21 +193,21 @@ func TestDecodeLenient(t *testing.T) {
 	tests := []struct {
 		name  string
 		frame string
-		want  *flow.Response
+		want  *live.Response
 	}{
 		{"resumption index as string", `{"sessionResumptionUpdate":{"newHandle":"h","resumable":true,"lastConsumedClientMessageIndex":"3"}}`,
-			&flow.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{NewHandle: "h", Resumable: true, LastConsumedClientMessageIndex: 3}}},
+			&live.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{NewHandle: "h", Resumable: true, LastConsumedClientMessageIndex: 3}}},
 		{"resumption index as number", `{"sessionResumptionUpdate":{"lastConsumedClientMessageIndex":9007199254740993}}`,
-			&flow.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{LastConsumedClientMessageIndex: 9007199254740993}}},
+			&live.Response{SessionResumptionUpdate: &genai.LiveServerSessionResumptionUpdate{LastConsumedClientMessageIndex: 9007199254740993}}},
 		{"Vertex usage names", `{"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":"31","totalTokenCount":41,
 			"candidatesTokensDetails":[{"modality":"AUDIO","tokenCount":"31"}]}}`,
-			&flow.Response{UsageMetadata: &genai.UsageMetadata{PromptTokenCount: 10, ResponseTokenCount: 31, TotalTokenCount: 41,
+			&live.Response{UsageMetadata: &genai.UsageMetadata{PromptTokenCount: 10, ResponseTokenCount: 31, TotalTokenCount: 41,
 				ResponseTokensDetails: []*genai.ModalityTokenCount{{Modality: genai.MediaModalityAudio, TokenCount: 31}}}}},
 		{"voiceActivity wire key", `{"voiceActivity":{"type":"ACTIVITY_END","audioOffset":"6.680s"}}`,
-			&flow.Response{VoiceActivity: &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityEnd, AudioOffset: 6680 * time.Millisecond}}},
+			&live.Response{VoiceActivity: &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityEnd, AudioOffset: 6680 * time.Millisecond}}},
 		{"voiceActivity genai key", `{"voiceActivity":{"voiceActivityType":"ACTIVITY_START","audioOffset":2.5}}`,
-			&flow.Response{VoiceActivity: &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityStart, AudioOffset: 2500 * time.Millisecond}}},
-		{"goAway", `{"goAway":{"timeLeft":"50s"}}`, &flow.Response{GoAway: &genai.LiveServerGoAway{TimeLeft: 50 * time.Second}}},
+			&live.Response{VoiceActivity: &genai.VoiceActivity{VoiceActivityType: genai.VoiceActivityTypeActivityStart, AudioOffset: 2500 * time.Millisecond}}},
+		{"goAway", `{"goAway":{"timeLeft":"50s"}}`, &live.Response{GoAway: &genai.LiveServerGoAway{TimeLeft: 50 * time.Second}}},
 		{"URL-safe unpadded base64", `{"serverContent":{"modelTurn":{"parts":[{"inlineData":{"mimeType":"audio/pcm","data":"-_-_8A"}}]}}}`,
 			audioResponse("", "audio/pcm", []byte{0xfb, 0xff, 0xbf, 0xf0})},
 		{"standard unpadded base64", `{"serverContent":{"modelTurn":{"parts":[{"inlineData":{"mimeType":"audio/pcm","data":"+/+/8A"}}]}}}`,
@@ -215,9 +215,9 @@ func TestDecodeLenient(t *testing.T) {
 		{"escaped base64", `{"serverContent":{"modelTurn":{"parts":[{"inlineData":{"mimeType":"audio\/pcm","data":"AAEC\/w==\n"}}]}}}`,
 			audioResponse("", "audio/pcm", []byte{0, 1, 2, 0xff})},
 		{"Vertex first outputTranscription", `{"serverContent":{"outputTranscription":{}}}`,
-			&flow.Response{ServerContent: &genai.LiveServerContent{OutputTranscription: &genai.Transcription{}}}},
+			&live.Response{ServerContent: &genai.LiveServerContent{OutputTranscription: &genai.Transcription{}}}},
 		{"unknown fields ignored", `{"serverContent":{"turnComplete":true,"someFutureField":{"x":1}},"futureMessage":{}}`,
-			&flow.Response{ServerContent: &genai.LiveServerContent{TurnComplete: true}}},
+			&live.Response{ServerContent: &genai.LiveServerContent{TurnComplete: true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -232,8 +232,8 @@ func TestDecodeLenient(t *testing.T) {
 	}
 }
 
-func audioResponse(role, mime string, data []byte) *flow.Response {
-	return &flow.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{Role: role,
+func audioResponse(role, mime string, data []byte) *live.Response {
+	return &live.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{Role: role,
 		Parts: []*genai.Part{{InlineData: &genai.Blob{MIMEType: mime, Data: data}}}}}}
 }
 

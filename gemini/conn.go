@@ -13,10 +13,10 @@ import (
 	"github.com/coder/websocket"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
-// Conn is one live session. It implements [flow.Conn]: the send methods are
+// Conn is one live session. It implements [live.Conn]: the send methods are
 // safe to call from several goroutines at once; Receive must be called
 // from one goroutine at a time. A send or receive whose context ends
 // closes the connection.
@@ -29,7 +29,7 @@ type Conn struct {
 	sessionID   string
 
 	// Reader state, owned by the single goroutine calling Receive.
-	pending *flow.Response // setupComplete, handed out by the first Receive
+	pending *live.Response // setupComplete, handed out by the first Receive
 	abort   func()         // closes the socket at once; made once, not per read
 
 	bufs *buffers // the model's, for reading and encoding messages
@@ -42,7 +42,7 @@ type Conn struct {
 	endErr error // why the connection ended, once the reader saw it end
 }
 
-var _ flow.Conn = (*Conn)(nil)
+var _ live.Conn = (*Conn)(nil)
 
 func newConn(ws *websocket.Conn, m *Model) *Conn {
 	return &Conn{
@@ -68,7 +68,7 @@ func (c *Conn) SessionID() string { return c.sessionID }
 // for a message that does not decode, an error wrapping net.ErrClosed after
 // Close, and an error wrapping ctx's error when ctx ended (which closes the
 // connection).
-func (c *Conn) Receive(ctx context.Context) (*flow.Response, error) {
+func (c *Conn) Receive(ctx context.Context) (*live.Response, error) {
 	if err := c.ended(); err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (c *Conn) Receive(ctx context.Context) (*flow.Response, error) {
 	return c.receive(ctx)
 }
 
-func (c *Conn) receive(ctx context.Context) (*flow.Response, error) {
+func (c *Conn) receive(ctx context.Context) (*live.Response, error) {
 	if err := c.ended(); err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (c *Conn) SendContent(ctx context.Context, content *genai.LiveClientContent
 // SendRealtime sends one realtimeInput message. Exactly one field of in
 // must be set; audio must have an audio/* MIME type and video an image/*
 // one.
-func (c *Conn) SendRealtime(ctx context.Context, in *flow.RealtimeInput) error {
+func (c *Conn) SendRealtime(ctx context.Context, in *live.RealtimeInput) error {
 	return c.send(ctx, func(b []byte) ([]byte, error) {
 		return appendRealtimeInput(b, in, c.mediaChunks)
 	})

@@ -5,7 +5,7 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // decodeServerMessage decodes one server frame into a response, or into an
@@ -15,7 +15,7 @@ import (
 // encoding/json into lenient wire types. Both paths produce the same
 // response for any input the fast path accepts (a fuzz test checks this).
 // The response never aliases data.
-func decodeServerMessage(data []byte) (*flow.Response, error) {
+func decodeServerMessage(data []byte) (*live.Response, error) {
 	if r, ok := decodeFast(data); ok {
 		return r, nil
 	}
@@ -26,7 +26,7 @@ func decodeServerMessage(data []byte) (*flow.Response, error) {
 // types that accept what the server and other clients send (int64 as
 // string or number, URL-safe or unpadded base64, Vertex AI's usage field
 // names, voiceActivity's "type" key), then a copy into genai types.
-func decodeGeneral(data []byte) (*flow.Response, error) {
+func decodeGeneral(data []byte) (*live.Response, error) {
 	var m wireMessage
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, &ProtocolError{Problem: "decoding a server message", Err: err}
@@ -34,7 +34,7 @@ func decodeGeneral(data []byte) (*flow.Response, error) {
 	if m.Error != nil {
 		return nil, &APIError{Code: int(m.Error.Code), Status: m.Error.Status, Message: m.Error.Message}
 	}
-	r := &flow.Response{
+	r := &live.Response{
 		SetupComplete:                m.SetupComplete,
 		ToolCall:                     m.ToolCall,
 		ToolCallCancellation:         m.ToolCallCancellation,

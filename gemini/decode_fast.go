@@ -8,7 +8,7 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // decodeFast decodes the frames that make up nearly all of a live session:
@@ -19,7 +19,7 @@ import (
 // anything unusual inside those shapes (an unknown or repeated key, null,
 // base64 that is not standard and padded, malformed JSON), and the caller
 // falls back to decodeGeneral, so the two always agree.
-func decodeFast(data []byte) (*flow.Response, bool) {
+func decodeFast(data []byte) (*live.Response, bool) {
 	s := scanner{data: data}
 	if !s.consume('{') {
 		return nil, false
@@ -49,7 +49,7 @@ func decodeFast(data []byte) (*flow.Response, bool) {
 // frameBlock holds, in one allocation, the response and server content
 // every hot frame needs.
 type frameBlock struct {
-	resp flow.Response
+	resp live.Response
 	sc   genai.LiveServerContent
 }
 

@@ -1,11 +1,11 @@
 // Package gemini is the live model backend for the Gemini API and Vertex AI:
-// a [flow.Model] that opens BidiGenerateContent WebSocket sessions (the Live
-// API) and a [flow.Conn] that speaks its wire protocol.
+// a [live.Model] that opens BidiGenerateContent WebSocket sessions (the Live
+// API) and a [live.Conn] that speaks its wire protocol.
 //
 //	model, err := gemini.NewModel(ctx, "gemini-2.5-flash-native-audio-preview-12-2025", nil)
-//	conn, err := model.Connect(ctx, &flow.ConnectRequest{Setup: setup, History: history})
+//	conn, err := model.Connect(ctx, &live.ConnectRequest{Setup: setup, History: history})
 //	defer conn.Close()
-//	err = conn.SendRealtime(ctx, &flow.RealtimeInput{Audio: &genai.Blob{Data: pcm, MIMEType: "audio/pcm;rate=16000"}})
+//	err = conn.SendRealtime(ctx, &live.RealtimeInput{Audio: &genai.Blob{Data: pcm, MIMEType: "audio/pcm;rate=16000"}})
 //	resp, err := conn.Receive(ctx)
 //
 // Tests and local development use the fake server of package
@@ -50,7 +50,7 @@
 //
 // Server messages are decoded leniently (int64 as string or number,
 // standard or URL-safe base64, Vertex AI's usage field names, the
-// voiceActivity "type" key) into [flow.Response]. Audio and text chunks,
+// voiceActivity "type" key) into [live.Response]. Audio and text chunks,
 // which are nearly all of the traffic, are decoded by a hand-written
 // scanner straight from the frame; everything else by encoding/json into
 // wire types, once.

@@ -8,7 +8,7 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 )
@@ -30,7 +30,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	conn, err := model.Connect(ctx, &flow.ConnectRequest{Setup: &genai.LiveClientSetup{
+	conn, err := model.Connect(ctx, &live.ConnectRequest{Setup: &genai.LiveClientSetup{
 		GenerationConfig:  &genai.GenerationConfig{ResponseModalities: []genai.Modality{genai.ModalityText}},
 		SystemInstruction: genai.NewContentFromText("You are a friendly assistant.", genai.RoleUser),
 	}})
@@ -83,12 +83,12 @@ func ExampleCloseError() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	conn, err := model.Connect(ctx, &flow.ConnectRequest{})
+	conn, err := model.Connect(ctx, &live.ConnectRequest{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer conn.Close()
-	if err := conn.SendRealtime(ctx, &flow.RealtimeInput{Text: "Hello?"}); err != nil {
+	if err := conn.SendRealtime(ctx, &live.RealtimeInput{Text: "Hello?"}); err != nil {
 		log.Fatal(err)
 	}
 	for {

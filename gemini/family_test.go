@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/internal/leaktest"
@@ -42,7 +42,7 @@ func TestHistorySeeding(t *testing.T) {
 			ctx := testContext(t)
 			srv := livetest.NewServer()
 			defer srv.Close()
-			c, err := newModel(t, srv, genai.BackendGeminiAPI, tt.model, nil).Connect(ctx, &flow.ConnectRequest{Setup: textSetup(), History: tt.history})
+			c, err := newModel(t, srv, genai.BackendGeminiAPI, tt.model, nil).Connect(ctx, &live.ConnectRequest{Setup: textSetup(), History: tt.history})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +80,7 @@ func TestLive31Input(t *testing.T) {
 	srv := livetest.NewServer()
 	defer srv.Close()
 	srv.Reply(livetest.Text("Hi Ada"))
-	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-3.1-flash-live-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-3.1-flash-live-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestLive31Input(t *testing.T) {
 		t.Fatal(err)
 	}
 	audio := &genai.Blob{Data: livetest.Silence(16000, 20*time.Millisecond), MIMEType: "audio/pcm;rate=16000"}
-	if err := c.SendRealtime(ctx, &flow.RealtimeInput{Audio: audio}); err != nil {
+	if err := c.SendRealtime(ctx, &live.RealtimeInput{Audio: audio}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -166,7 +166,7 @@ func TestInvalidInputIsRefused(t *testing.T) {
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
-	c, err := newModel(t, srv, genai.BackendVertexAI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	c, err := newModel(t, srv, genai.BackendVertexAI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,16 +176,16 @@ func TestInvalidInputIsRefused(t *testing.T) {
 		send  func() error
 		field string
 	}{
-		{"no realtime field", func() error { return c.SendRealtime(ctx, &flow.RealtimeInput{}) }, "realtimeInput"},
+		{"no realtime field", func() error { return c.SendRealtime(ctx, &live.RealtimeInput{}) }, "realtimeInput"},
 		{"two realtime fields", func() error {
-			return c.SendRealtime(ctx, &flow.RealtimeInput{Text: "x", ActivityEnd: true})
+			return c.SendRealtime(ctx, &live.RealtimeInput{Text: "x", ActivityEnd: true})
 		}, "realtimeInput"},
 		{"nil realtime input", func() error { return c.SendRealtime(ctx, nil) }, "realtimeInput"},
 		{"audio with a video MIME type", func() error {
-			return c.SendRealtime(ctx, &flow.RealtimeInput{Audio: &genai.Blob{MIMEType: "image/jpeg", Data: []byte{1}}})
+			return c.SendRealtime(ctx, &live.RealtimeInput{Audio: &genai.Blob{MIMEType: "image/jpeg", Data: []byte{1}}})
 		}, "realtimeInput.audio.mimeType"},
 		{"video that is not an image", func() error {
-			return c.SendRealtime(ctx, &flow.RealtimeInput{Video: &genai.Blob{MIMEType: "video/mp4", Data: []byte{1}}})
+			return c.SendRealtime(ctx, &live.RealtimeInput{Video: &genai.Blob{MIMEType: "video/mp4", Data: []byte{1}}})
 		}, "realtimeInput.video.mimeType"},
 		{"tool response without id", func() error {
 			return c.SendToolResponse(ctx, &genai.LiveClientToolResponse{FunctionResponses: []*genai.FunctionResponse{{Name: "f"}}})
@@ -212,7 +212,7 @@ func TestInvalidInputIsRefused(t *testing.T) {
 		t.Errorf("the server received %d messages after setup; refused input must not be sent", len(msgs)-1)
 	}
 	// The connection is still usable.
-	if err := c.SendRealtime(ctx, &flow.RealtimeInput{Text: "still here"}); err != nil {
+	if err := c.SendRealtime(ctx, &live.RealtimeInput{Text: "still here"}); err != nil {
 		t.Errorf("a valid send after refused ones failed: %v", err)
 	}
 }

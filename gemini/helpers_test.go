@@ -9,7 +9,7 @@ import (
 	"cloud.google.com/go/auth"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 )
@@ -59,9 +59,9 @@ func testContext(t *testing.T) context.Context {
 }
 
 // receiveTurn receives until turnComplete and returns every response.
-func receiveTurn(ctx context.Context, t *testing.T, c flow.Conn) []*flow.Response {
+func receiveTurn(ctx context.Context, t *testing.T, c live.Conn) []*live.Response {
 	t.Helper()
-	var out []*flow.Response
+	var out []*live.Response
 	for {
 		r, err := c.Receive(ctx)
 		if err != nil {
@@ -74,7 +74,7 @@ func receiveTurn(ctx context.Context, t *testing.T, c flow.Conn) []*flow.Respons
 	}
 }
 
-func modelText(rs []*flow.Response) string {
+func modelText(rs []*live.Response) string {
 	var b strings.Builder
 	for _, r := range rs {
 		if r.ServerContent != nil && r.ServerContent.ModelTurn != nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/internal/leaktest"
@@ -23,7 +23,7 @@ func TestConcurrentSends(t *testing.T) {
 	defer srv.Close()
 	setup := textSetup()
 	setup.RealtimeInputConfig = &genai.RealtimeInputConfig{AutomaticActivityDetection: &genai.AutomaticActivityDetection{Disabled: true}}
-	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: setup})
+	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: setup})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestConcurrentSends(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range each {
-				if err := c.SendRealtime(ctx, &flow.RealtimeInput{Audio: &genai.Blob{Data: chunk, MIMEType: "audio/pcm;rate=16000"}}); err != nil {
+				if err := c.SendRealtime(ctx, &live.RealtimeInput{Audio: &genai.Blob{Data: chunk, MIMEType: "audio/pcm;rate=16000"}}); err != nil {
 					t.Error(err)
 					return
 				}
@@ -71,7 +71,7 @@ func TestRealtimeInputReachesServer(t *testing.T) {
 	jpeg := &genai.Blob{Data: []byte("\xff\xd8\xff\xe0 not really a jpeg"), MIMEType: "image/jpeg"}
 	// MIME types are case-insensitive; the flow already treats these as audio.
 	upper := &genai.Blob{Data: audio.Data, MIMEType: "Audio/PCM;rate=16000"}
-	inputs := []*flow.RealtimeInput{
+	inputs := []*live.RealtimeInput{
 		{ActivityStart: true},
 		{Audio: audio},
 		{Audio: upper},
@@ -79,7 +79,7 @@ func TestRealtimeInputReachesServer(t *testing.T) {
 		{ActivityEnd: true},
 		{Text: "typed text"},
 	}
-	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: setup})
+	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: setup})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,13 +111,13 @@ func TestMediaChunksOption(t *testing.T) {
 	srv := livetest.NewServer()
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", &gemini.Config{MediaChunks: true})
-	c, err := m.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	c, err := m.Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	audio := &genai.Blob{Data: []byte{1, 2, 3, 4}, MIMEType: "audio/pcm;rate=16000"}
-	if err := c.SendRealtime(ctx, &flow.RealtimeInput{Audio: audio}); err != nil {
+	if err := c.SendRealtime(ctx, &live.RealtimeInput{Audio: audio}); err != nil {
 		t.Fatal(err)
 	}
 	sess, _ := srv.WaitSession(ctx, 0)

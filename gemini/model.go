@@ -12,11 +12,11 @@ import (
 	"github.com/coder/websocket"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // Model is a live model on the Gemini API or Vertex AI. It implements
-// [flow.Model]; each Connect opens one WebSocket session. A Model is
+// [live.Model]; each Connect opens one WebSocket session. A Model is
 // immutable and safe for concurrent use.
 type Model struct {
 	name        string // as configured
@@ -31,7 +31,7 @@ type Model struct {
 	bufs        *buffers
 }
 
-var _ flow.Model = (*Model)(nil)
+var _ live.Model = (*Model)(nil)
 
 // NewModel resolves cfg (nil means everything from the environment; see
 // [Config]) and returns the model called name, for example
@@ -103,7 +103,7 @@ func (m *Model) Backend() genai.Backend { return m.ep.backend }
 // the socket is closed and Connect returns an error wrapping ctx's error.
 // A server that closes the connection during setup yields a *[CloseError]
 // with its code and reason.
-func (m *Model) Connect(ctx context.Context, req *flow.ConnectRequest) (flow.Conn, error) {
+func (m *Model) Connect(ctx context.Context, req *live.ConnectRequest) (live.Conn, error) {
 	c, err := m.connect(ctx, req)
 	if err != nil {
 		return nil, err
@@ -111,9 +111,9 @@ func (m *Model) Connect(ctx context.Context, req *flow.ConnectRequest) (flow.Con
 	return c, nil
 }
 
-func (m *Model) connect(ctx context.Context, req *flow.ConnectRequest) (*Conn, error) {
+func (m *Model) connect(ctx context.Context, req *live.ConnectRequest) (*Conn, error) {
 	if req == nil {
-		req = &flow.ConnectRequest{}
+		req = &live.ConnectRequest{}
 	}
 	setupFrame, err := encodeSetup(m.ep.backend, m.resource, m.family, req.Setup, len(req.History) > 0)
 	if err != nil {

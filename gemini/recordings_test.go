@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // recordingsDir holds real exchanges recorded by the js-genai test suite
@@ -115,7 +115,7 @@ func TestRecordedServerFramesDecode(t *testing.T) {
 // encodeServerFrame is the server side of the codec, for tests: it encodes
 // a response as the server spells it (durations as strings, int64 as
 // strings, voiceActivity's type under "type").
-func encodeServerFrame(r *flow.Response) ([]byte, error) {
+func encodeServerFrame(r *live.Response) ([]byte, error) {
 	m := map[string]any{}
 	if r.SetupComplete != nil {
 		m["setupComplete"] = r.SetupComplete
@@ -264,7 +264,7 @@ func TestRecordedClientFramesReencode(t *testing.T) {
 				ours, err = appendToolResponse(nil, backend, msg.ToolResponse)
 			case msg.RealtimeInput != nil:
 				ri := msg.RealtimeInput
-				in := &flow.RealtimeInput{Audio: ri.Audio, Video: ri.Video, Text: ri.Text,
+				in := &live.RealtimeInput{Audio: ri.Audio, Video: ri.Video, Text: ri.Text,
 					ActivityStart: ri.ActivityStart != nil, ActivityEnd: ri.ActivityEnd != nil, AudioStreamEnd: ri.AudioStreamEnd}
 				if len(ri.MediaChunks) == 1 {
 					in.Audio = ri.MediaChunks[0]

@@ -16,7 +16,7 @@ import (
 	"cloud.google.com/go/auth"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // TestResolveEndpoint checks the URL, backend and authentication that a
@@ -223,7 +223,7 @@ func TestHandshakeAuthentication(t *testing.T) {
 
 	connect := func(t *testing.T, m *Model) *capturedSession {
 		t.Helper()
-		c, err := m.Connect(ctx, &flow.ConnectRequest{})
+		c, err := m.Connect(ctx, &live.ConnectRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}

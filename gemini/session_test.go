@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/internal/leaktest"
@@ -24,7 +24,7 @@ func TestTextTurn(t *testing.T) {
 			defer srv.Close()
 			srv.Reply(livetest.Text("Hello"), livetest.Text(" there"))
 
-			c, err := newModel(t, srv, backend, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+			c, err := newModel(t, srv, backend, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestToolCallRoundTrip(t *testing.T) {
 				livetest.Text("It is raining."))
 			setup := textSetup()
 			setup.Tools = []*genai.Tool{{FunctionDeclarations: []*genai.FunctionDeclaration{{Name: "get_weather"}}}}
-			c, err := newModel(t, srv, backend, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: setup})
+			c, err := newModel(t, srv, backend, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: setup})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +135,7 @@ func TestResumptionUpdateAndGoAway(t *testing.T) {
 	defer srv.Close()
 	setup := textSetup()
 	setup.SessionResumption = &genai.SessionResumptionConfig{}
-	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: setup})
+	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: setup})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,12 +174,12 @@ func TestTextFramesAccepted(t *testing.T) {
 	srv := livetest.NewServer(livetest.WithTextFrames())
 	defer srv.Close()
 	srv.Reply(livetest.Text("over text frames"))
-	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	c, err := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil).Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.SendRealtime(ctx, &flow.RealtimeInput{Text: "hi"}); err != nil {
+	if err := c.SendRealtime(ctx, &live.RealtimeInput{Text: "hi"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := modelText(receiveTurn(ctx, t, c)); got != "over text frames" {
@@ -195,7 +195,7 @@ func TestServerErrors(t *testing.T) {
 	srv := livetest.NewServer()
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", &gemini.Config{ReadLimit: 4096})
-	c, err := m.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	c, err := m.Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestServerErrors(t *testing.T) {
 	if err := sess.Send(ctx, livetest.Text("still here")); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := c.Receive(ctx); err != nil || modelText([]*flow.Response{r}) != "still here" {
+	if r, err := c.Receive(ctx); err != nil || modelText([]*live.Response{r}) != "still here" {
 		t.Fatalf("Receive after the errors = %+v, %v", r, err)
 	}
 

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // setupFromConnectConfig is the LiveClientSetup that carries the same
@@ -207,7 +207,7 @@ func TestSetupRejectedLikeGenai(t *testing.T) {
 				t.Fatal("genai accepted the configuration; the oracle no longer refuses it")
 			}
 			m := newTestModel(t, srv.URL, tt.backend, "gemini-live-2.5-flash-preview", nil)
-			_, err := m.Connect(ctx, &flow.ConnectRequest{Setup: setupFromConnectConfig(tt.cfg)})
+			_, err := m.Connect(ctx, &live.ConnectRequest{Setup: setupFromConnectConfig(tt.cfg)})
 			var re *RequestError
 			if !errors.As(err, &re) || !errors.Is(err, ErrInvalidRequest) {
 				t.Fatalf("err = %v, want a *RequestError", err)
@@ -330,7 +330,7 @@ func genaiSetupFrame(ctx context.Context, t *testing.T, srv *captureServer, back
 func ourSetupFrame(ctx context.Context, t *testing.T, srv *captureServer, backend genai.Backend, model string, setup *genai.LiveClientSetup) []byte {
 	t.Helper()
 	m := newTestModel(t, srv.URL, backend, model, nil)
-	conn, err := m.Connect(ctx, &flow.ConnectRequest{Setup: setup})
+	conn, err := m.Connect(ctx, &live.ConnectRequest{Setup: setup})
 	if err != nil {
 		t.Fatalf("Connect: %v", err)
 	}

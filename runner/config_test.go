@@ -7,9 +7,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
+	"github.com/adklive/adklive/tool"
 )
 
 func TestRunConfigReachesSetup(t *testing.T) {

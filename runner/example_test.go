@@ -8,6 +8,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent"
+	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/livequeue"
@@ -72,4 +73,27 @@ func Example() {
 	// Output:
 	// user: Hello!
 	// assistant: echo: Hello!
+}
+
+func ExamplePersist() {
+	events := []*event.Event{
+		{Author: "assistant", Content: genai.NewContentFromText("It's", genai.RoleModel), Partial: true},
+		{Author: "assistant", Content: genai.NewContentFromText("It's sunny.", genai.RoleModel)},
+		{Author: "assistant", Content: &genai.Content{Role: genai.RoleModel, Parts: []*genai.Part{
+			{InlineData: &genai.Blob{MIMEType: "audio/pcm;rate=24000", Data: []byte{0, 0}}},
+		}}},
+		{Author: "user", InputTranscription: &genai.Transcription{Text: "Weather?", Finished: true}},
+		{Author: "assistant", GenerationComplete: true},
+		{Author: "assistant", TurnComplete: true},
+	}
+	for _, ev := range events {
+		fmt.Println(runner.Persist(ev))
+	}
+	// Output:
+	// false
+	// true
+	// false
+	// true
+	// false
+	// true
 }

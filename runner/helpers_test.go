@@ -9,7 +9,6 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent"
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
@@ -18,6 +17,7 @@ import (
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/runner"
 	"github.com/adklive/adklive/session"
+	"github.com/adklive/adklive/tool"
 )
 
 const (

@@ -13,7 +13,7 @@ import (
 
 	"github.com/adklive/adklive/agent"
 	"github.com/adklive/adklive/event"
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/internal/logattr"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
@@ -36,7 +36,7 @@ import (
 //
 // Every event carries cfg.CustomMetadata (merged under the event's own
 // keys; the map is shared between events, so treat it as read-only). The
-// events flow.Persist selects are appended to the session, applying their
+// events runner.Persist selects are appended to the session, applying their
 // state deltas, before they are yielded. If another writer appended to the
 // session meanwhile (session.ErrStale), the runner reloads the session and
 // appends again; events the run produced before ctx ended are still stored
@@ -137,7 +137,7 @@ func (r *Runner) forward(ctx context.Context, ic *agent.InvocationContext, yield
 			continue
 		}
 		addCustomMetadata(ev, metadata)
-		if flow.Persist(ev) {
+		if Persist(ev) {
 			if err := r.persist(ctx, ic, ev); err != nil {
 				yield(nil, err)
 				return err
@@ -185,7 +185,7 @@ type backendReporter interface {
 
 // modelAgent is an agent backed by one model, such as *agent.LLMAgent.
 type modelAgent interface {
-	Model() flow.Model
+	Model() live.Model
 }
 
 // backendOf returns the backend of a's model when a and its model report

@@ -8,10 +8,10 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent"
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/examples/internal/simulator"
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/runconfig"
+	"github.com/adklive/adklive/tool"
 )
 
 // agentName is the demo agent's name, the author of its events.
@@ -22,7 +22,7 @@ const instruction = "You are a helpful assistant that can search the web."
 
 // newAgent builds the demo agent on model: Google Search as a built-in tool
 // and one local function tool, so tool calls are visible offline too.
-func newAgent(model flow.Model, now func() time.Time) (*agent.LLMAgent, error) {
+func newAgent(model live.Model, now func() time.Time) (*agent.LLMAgent, error) {
 	clock, err := newTimeTool(now)
 	if err != nil {
 		return nil, err

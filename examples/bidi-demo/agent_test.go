@@ -9,9 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/runconfig"
+	"github.com/adklive/adklive/tool"
 )
 
 func TestRunConfigFollowsTheModel(t *testing.T) {

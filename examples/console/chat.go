@@ -11,12 +11,12 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent"
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/examples/internal/simulator"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/runner"
 	"github.com/adklive/adklive/session"
+	"github.com/adklive/adklive/tool"
 )
 
 // options are the console's settings.

@@ -3,8 +3,8 @@ package main
 import (
 	"time"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/examples/internal/simulator"
+	"github.com/adklive/adklive/tool"
 )
 
 // currentTimeTool returns the console's one function tool: it tells the

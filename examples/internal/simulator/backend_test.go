@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/internal/leaktest"
 )
 
@@ -40,7 +40,7 @@ func TestOpenWithoutCredentialsStartsTheSimulator(t *testing.T) {
 	// The model really talks to the simulator.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, err := b.Model.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+	conn, err := b.Model.Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestSimulatorConnectionsAreLoggedAtDebugOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		conn, err := b.Model.Connect(ctx, &flow.ConnectRequest{Setup: textSetup()})
+		conn, err := b.Model.Connect(ctx, &live.ConnectRequest{Setup: textSetup()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/examples/internal/simulator"
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 )
 
 // An example forced onto the simulator, as `-simulator` does, asks it
@@ -28,7 +28,7 @@ func ExampleOpen() {
 	defer b.Close()
 	fmt.Println("simulated:", b.Simulated)
 
-	conn, err := b.Model.Connect(ctx, &flow.ConnectRequest{Setup: &genai.LiveClientSetup{
+	conn, err := b.Model.Connect(ctx, &live.ConnectRequest{Setup: &genai.LiveClientSetup{
 		GenerationConfig: &genai.GenerationConfig{ResponseModalities: []genai.Modality{genai.ModalityText}},
 	}})
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/internal/leaktest"
@@ -23,7 +23,7 @@ var fast = Options{TextDelay: -1, AudioLead: -1}
 // dial starts a simulator with opts and connects a gemini model to it with
 // setup and history. Everything is closed, and goroutines checked, at the
 // end of the test.
-func dial(t *testing.T, opts Options, setup *genai.LiveClientSetup, history ...*genai.Content) flow.Conn {
+func dial(t *testing.T, opts Options, setup *genai.LiveClientSetup, history ...*genai.Content) live.Conn {
 	t.Helper()
 	leaktest.Check(t)
 	srv := livetest.NewServer(livetest.WithResponder(NewResponder(opts)))
@@ -35,7 +35,7 @@ func dial(t *testing.T, opts Options, setup *genai.LiveClientSetup, history ...*
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, err := m.Connect(ctx, &flow.ConnectRequest{Setup: setup, History: history})
+	conn, err := m.Connect(ctx, &live.ConnectRequest{Setup: setup, History: history})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func withTimeTool(s *genai.LiveClientSetup) *genai.LiveClientSetup {
 	return s
 }
 
-func sendText(t *testing.T, conn flow.Conn, text string) {
+func sendText(t *testing.T, conn live.Conn, text string) {
 	t.Helper()
 	err := conn.SendContent(context.Background(), &genai.LiveClientContent{
 		Turns:        []*genai.Content{genai.NewContentFromText(text, genai.RoleUser)},
@@ -87,7 +87,7 @@ type turn struct {
 
 // receiveTurn reads until turnComplete, or until the first toolCall when
 // stopAtToolCall is set.
-func receiveTurn(t *testing.T, conn flow.Conn, stopAtToolCall bool) *turn {
+func receiveTurn(t *testing.T, conn live.Conn, stopAtToolCall bool) *turn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

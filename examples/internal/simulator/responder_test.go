@@ -8,7 +8,7 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini/livetest"
 )
 
@@ -94,7 +94,7 @@ func TestInputAudioIsReportedByItsDuration(t *testing.T) {
 		livetest.Tone(16000, 1200*time.Millisecond, 0.3),
 		livetest.Silence(16000, 800*time.Millisecond),
 	} {
-		err := conn.SendRealtime(ctx, &flow.RealtimeInput{Audio: &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: pcm}})
+		err := conn.SendRealtime(ctx, &live.RealtimeInput{Audio: &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: pcm}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +164,7 @@ func TestSpeakingOverTheReplyInterruptsIt(t *testing.T) {
 		}
 	}
 	speech := livetest.Tone(16000, 300*time.Millisecond, 0.3)
-	if err := conn.SendRealtime(ctx, &flow.RealtimeInput{Audio: &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: speech}}); err != nil {
+	if err := conn.SendRealtime(ctx, &live.RealtimeInput{Audio: &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: speech}}); err != nil {
 		t.Fatal(err)
 	}
 	got := receiveTurn(t, conn, false)

@@ -1,4 +1,4 @@
-package flow
+package runner
 
 import (
 	"google.golang.org/genai"
@@ -7,7 +7,8 @@ import (
 )
 
 // Persist reports whether ev belongs in the session: the persistence table
-// of the live run (DESIGN.md §4) as a pure function of the event.
+// of a live run, as a pure function of the event. RunLive stores exactly
+// the events it selects.
 //
 // Not persisted: partial events (text chunks, thoughts, transcription
 // fragments), inline audio, unfinished or empty transcriptions, error

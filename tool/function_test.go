@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/tool"
 )
 
 func noop(tool.Context, map[string]any) (map[string]any, error) { return nil, nil }

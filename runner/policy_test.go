@@ -1,4 +1,4 @@
-package flow_test
+package runner_test
 
 import (
 	"testing"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/runner"
 )
 
 func TestPersist(t *testing.T) {
@@ -50,7 +51,7 @@ func TestPersist(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := flow.Persist(tc.ev); got != tc.want {
+			if got := runner.Persist(tc.ev); got != tc.want {
 				t.Errorf("Persist() = %v, want %v", got, tc.want)
 			}
 		})

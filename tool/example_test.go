@@ -6,7 +6,7 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/adklive/adklive/agent/tool"
+	"github.com/adklive/adklive/tool"
 )
 
 func ExampleNewFunction() {
