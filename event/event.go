@@ -94,6 +94,12 @@ type Event struct {
 	// LiveSessionID is the server's id for the live connection, when it
 	// gave one.
 	LiveSessionID string `json:"liveSessionId,omitempty"`
+
+	// Reconnect reports the run reconnecting to the model (started,
+	// succeeded, gave up).
+	Reconnect *Reconnect `json:"reconnect,omitempty"`
+	// Warning reports a problem that does not end the run.
+	Warning *Warning `json:"warning,omitempty"`
 }
 
 // New returns an event of the given run and author with a fresh ID and the

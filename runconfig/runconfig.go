@@ -1,6 +1,10 @@
 package runconfig
 
-import "google.golang.org/genai"
+import (
+	"time"
+
+	"google.golang.org/genai"
+)
 
 // DefaultMaxLLMCalls is the LLM call limit of a run whose MaxLLMCalls is 0,
 // the same default as ADK.
@@ -137,6 +141,43 @@ type RunConfig struct {
 	// sense. Validate checks the policy already.
 	Reconnect ReconnectPolicy
 
+	// ConnectTimeout bounds one connection attempt (dial, setup and the
+	// server's setupComplete). 0 means DefaultConnectTimeout; past it the
+	// attempt fails like a dropped connection. Closing the queue ends a
+	// run that is still connecting at once.
+	ConnectTimeout time.Duration
+
+	// WriteTimeout bounds one message write to the model. 0 means
+	// DefaultWriteTimeout; a write blocked past it (a server that stopped
+	// reading) drops the connection, which reconnects like any drop.
+	WriteTimeout time.Duration
+
+	// Keepalive is the interval at which an open connection is pinged; a
+	// ping unanswered within one interval drops the connection. 0 means
+	// DefaultKeepalive; negative turns pings off.
+	Keepalive time.Duration
+
+	// ToolGracePeriod is how long the end of a run waits for the tool
+	// calls it cancelled. A tool still running after it is abandoned (its
+	// goroutine is left to finish on its own) and reported with a
+	// warning event and an error log record. 0 means
+	// DefaultToolGracePeriod; negative means no wait at all.
+	ToolGracePeriod time.Duration
+
+	// MaxHeldAudioBytes bounds the audio held while the connection to the
+	// model is down, to be delivered once it is back. Past it the oldest
+	// held audio is dropped, and one warning event after the reconnection
+	// says how much. 0 means DefaultMaxHeldAudioBytes; negative holds no
+	// audio (text, images and signals are always held).
+	MaxHeldAudioBytes int
+
+	// SessionLimitWarning is how long before the service's session
+	// duration limit (Gemini API: 15 minutes audio-only, 2 minutes with
+	// video; Vertex AI: 10 minutes) a run whose ContextWindowCompression
+	// is nil yields a warning event. 0 means DefaultSessionLimitWarning;
+	// negative turns the warning off.
+	SessionLimitWarning time.Duration
+
 	// MaxConcurrentTools limits how many tool calls run at the same time;
 	// further calls wait for a slot. 0 means no limit (every call of a turn
 	// runs in parallel, like ADK); negative values are rejected.
@@ -161,6 +202,7 @@ func (c RunConfig) WithDefaults() RunConfig {
 		d.MaxLLMCalls = DefaultMaxLLMCalls
 	}
 	d.Reconnect = d.Reconnect.WithDefaults()
+	d.boundsWithDefaults()
 	return d
 }
 

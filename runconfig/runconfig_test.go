@@ -26,6 +26,17 @@ var defaultReconnect = runconfig.ReconnectPolicy{
 	QuotaMaxBackoff:     60 * time.Second,
 }
 
+// withDefaultBounds returns c with the documented default bounds.
+func withDefaultBounds(c runconfig.RunConfig) runconfig.RunConfig {
+	c.ConnectTimeout = 15 * time.Second
+	c.WriteTimeout = 10 * time.Second
+	c.Keepalive = 15 * time.Second
+	c.ToolGracePeriod = 5 * time.Second
+	c.MaxHeldAudioBytes = 320000
+	c.SessionLimitWarning = time.Minute
+	return c
+}
+
 func TestWithDefaults(t *testing.T) {
 	tests := []struct {
 		name string
@@ -68,6 +79,14 @@ func TestWithDefaults(t *testing.T) {
 			},
 		},
 		{
+			name: "set bounds are kept, negative ones too",
+			in: runconfig.RunConfig{ConnectTimeout: time.Second, WriteTimeout: 2 * time.Second, Keepalive: -1,
+				ToolGracePeriod: -1, MaxHeldAudioBytes: -1, SessionLimitWarning: -1},
+			want: runconfig.RunConfig{ResponseModalities: audio, MaxLLMCalls: 500, Reconnect: defaultReconnect,
+				ConnectTimeout: time.Second, WriteTimeout: 2 * time.Second, Keepalive: -1,
+				ToolGracePeriod: -1, MaxHeldAudioBytes: -1, SessionLimitWarning: -1},
+		},
+		{
 			name: "negative MaxLLMCalls stays unlimited",
 			in:   runconfig.RunConfig{MaxLLMCalls: runconfig.UnlimitedLLMCalls},
 			want: runconfig.RunConfig{ResponseModalities: audio, MaxLLMCalls: -1, Reconnect: defaultReconnect},
@@ -86,7 +105,11 @@ func TestWithDefaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tt.in.WithDefaults()
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			want := tt.want
+			if want.ConnectTimeout == 0 {
+				want = withDefaultBounds(want)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("WithDefaults() mismatch (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(got, got.WithDefaults()); diff != "" {

@@ -185,6 +185,12 @@ func setupCases() []setupCase {
 		{field: "CustomMetadata", in: runconfig.RunConfig{CustomMetadata: map[string]any{"k": "v"}}, want: goSide},
 		{field: "Reconnect", in: runconfig.RunConfig{Reconnect: runconfig.ReconnectPolicy{Disabled: true}}, want: goSide},
 		{field: "MaxConcurrentTools", in: runconfig.RunConfig{MaxConcurrentTools: 4}, want: goSide},
+		{field: "ConnectTimeout", in: runconfig.RunConfig{ConnectTimeout: time.Second}, want: goSide},
+		{field: "WriteTimeout", in: runconfig.RunConfig{WriteTimeout: time.Second}, want: goSide},
+		{field: "Keepalive", in: runconfig.RunConfig{Keepalive: time.Second}, want: goSide},
+		{field: "ToolGracePeriod", in: runconfig.RunConfig{ToolGracePeriod: time.Second}, want: goSide},
+		{field: "MaxHeldAudioBytes", in: runconfig.RunConfig{MaxHeldAudioBytes: 1}, want: goSide},
+		{field: "SessionLimitWarning", in: runconfig.RunConfig{SessionLimitWarning: time.Second}, want: goSide},
 	}
 }
 

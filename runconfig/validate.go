@@ -94,6 +94,7 @@ func (c RunConfig) Validate(backend genai.Backend) error {
 		v.add("MaxConcurrentTools", fmt.Sprintf("must not be negative (0 means no limit), got %d", c.MaxConcurrentTools))
 	}
 	v.reconnect(c.Reconnect)
+	v.bounds(c)
 	return errors.Join(v.errs...)
 }
 

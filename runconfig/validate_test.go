@@ -169,6 +169,8 @@ func TestValidateRejects(t *testing.T) {
 		{"thinking budget and level", runconfig.RunConfig{ThinkingConfig: &genai.ThinkingConfig{ThinkingBudget: genai.Ptr[int32](0), ThinkingLevel: genai.ThinkingLevelLow}}, genai.BackendGeminiAPI, []string{"ThinkingConfig"}},
 		{"unknown media resolution", runconfig.RunConfig{MediaResolution: "LOW"}, genai.BackendGeminiAPI, []string{"MediaResolution"}},
 		{"negative tool concurrency", runconfig.RunConfig{MaxConcurrentTools: -1}, genai.BackendGeminiAPI, []string{"MaxConcurrentTools"}},
+		{"negative connect timeout", runconfig.RunConfig{ConnectTimeout: -time.Second}, genai.BackendGeminiAPI, []string{"ConnectTimeout"}},
+		{"negative write timeout", runconfig.RunConfig{WriteTimeout: -time.Second}, genai.BackendGeminiAPI, []string{"WriteTimeout"}},
 		{"save live blob (not implemented)", runconfig.RunConfig{SaveLiveBlob: true}, genai.BackendGeminiAPI, []string{"SaveLiveBlob"}},
 		{"save live blob on Vertex AI", runconfig.RunConfig{SaveLiveBlob: true}, genai.BackendVertexAI, []string{"SaveLiveBlob"}},
 		{"negative reconnect attempts", reconnect(runconfig.ReconnectPolicy{MaxAttempts: -1}), genai.BackendGeminiAPI, []string{"Reconnect.MaxAttempts"}},
