@@ -14,8 +14,9 @@ import (
 // (200 ms of 24 kHz PCM) to its event, without the hand-off to the
 // consumer.
 func BenchmarkHandleAudio(b *testing.B) {
-	r := &liveRun{p: Params{Author: "assistant"}, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
+	r := &run{p: Params{Author: "assistant"}, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
 	r.stamp.ids.seed()
+	l := &link{}
 	r.mapper = mapper{author: "assistant", stamp: &r.stamp, emit: func(*event.Event) bool { return true }}
 	resp := &live.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{
 		Role:  genai.RoleModel,
@@ -23,7 +24,7 @@ func BenchmarkHandleAudio(b *testing.B) {
 	}}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := r.handle(resp); err != nil {
+		if err := r.handle(l, resp); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -34,8 +35,9 @@ func BenchmarkHandleAudio(b *testing.B) {
 func BenchmarkHandleTranscribedAudio(b *testing.B) {
 	// Turns never stop it: the benchmark's turn count is not a real run's.
 	cfg := runconfig.RunConfig{MaxLLMCalls: runconfig.UnlimitedLLMCalls}
-	r := &liveRun{p: Params{Author: "assistant"}, cfg: cfg, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
+	r := &run{p: Params{Author: "assistant"}, cfg: cfg, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
 	r.stamp.ids.seed()
+	l := &link{}
 	r.mapper = mapper{author: "assistant", stamp: &r.stamp, emit: func(*event.Event) bool { return true }}
 	audio := &live.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{
 		Role:  genai.RoleModel,
@@ -46,14 +48,14 @@ func BenchmarkHandleTranscribedAudio(b *testing.B) {
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		if err := r.handle(audio); err != nil {
+		if err := r.handle(l, audio); err != nil {
 			b.Fatal(err)
 		}
-		if err := r.handle(transcript); err != nil {
+		if err := r.handle(l, transcript); err != nil {
 			b.Fatal(err)
 		}
 		if n++; n%50 == 0 { // a turn every 10 s of audio keeps the transcription short
-			if err := r.handle(done); err != nil {
+			if err := r.handle(l, done); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -74,6 +74,8 @@ type received struct {
 type fakeConn struct {
 	sessionID string
 	sendErr   func(clientMessage) error // nil: every send succeeds
+	// checkContent makes CheckContent ask sendErr (see CheckContent).
+	checkContent bool
 	// delivered, when not nil, receives every message Receive hands out.
 	delivered chan *live.Response
 
@@ -151,6 +153,18 @@ func (c *fakeConn) SendToolResponse(ctx context.Context, r *genai.LiveClientTool
 	return c.record(ctx, clientMessage{ToolResponse: r})
 }
 
+// CheckContent asks sendErr when checkContent is set, so content it
+// refuses with live.ErrRejected is refused before the flow yields the
+// user's turn.
+func (c *fakeConn) CheckContent(cc *genai.LiveClientContent) error {
+	if c.checkContent && c.sendErr != nil {
+		if err := c.sendErr(clientMessage{Content: cc}); errors.Is(err, live.ErrRejected) {
+			return err
+		}
+	}
+	return nil
+}
+
 func (c *fakeConn) SessionID() string { return c.sessionID }
 
 func (c *fakeConn) Close() error {
@@ -168,8 +182,9 @@ func (c *fakeConn) isClosed() bool {
 	}
 }
 
-// errServerClosed stands for a backend error that ends the connection.
-var errServerClosed = &backendError{msg: "fake: server closed the connection", retryable: true}
+// errServerClosed stands for a backend error that ends the connection for
+// good (not retryable).
+var errServerClosed = &backendError{msg: "fake: server closed the connection"}
 
 // backendError is a backend error with the Retryable and Quota methods
 // backends provide.

@@ -37,3 +37,13 @@ func (o *outbox) put(ev *event.Event) bool {
 		return false
 	}
 }
+
+// over reports whether the run is over.
+func (o *outbox) over() bool {
+	select {
+	case <-o.done:
+		return true
+	default:
+		return false
+	}
+}

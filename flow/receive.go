@@ -1,9 +1,9 @@
 package flow
 
 import (
-	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"google.golang.org/genai"
 
@@ -11,85 +11,46 @@ import (
 	"github.com/adklive/adklive/flow/live"
 )
 
-// errRunOver is returned inside the receive loop when an event could not
-// be handed on because the run is over.
-var errRunOver = errors.New("flow: run over")
+var (
+	// errRunOver is returned inside the receive loop when an event could
+	// not be handed on because the run is over.
+	errRunOver = errors.New("flow: run over")
+	// errHandover ends a link the server is retiring (goAway) at a turn
+	// boundary, or when its time is nearly up: the next link resumes.
+	errHandover = errors.New("flow: the server asked to move to a new connection (goAway)")
+)
 
-// retryable is implemented by backend errors (see live.Conn.Receive).
-type retryable interface {
-	Retryable() bool
-}
+// handoverMargin is how long before a goAway's timeLeft runs out the run
+// switches connections even without a turn boundary.
+const handoverMargin = 2 * time.Second
 
-// receiveLoop reads server messages and maps them to events until the
-// connection ends. It returns nil for the end the caller asked for (queue
-// closed, consumer gone), ctx's error when ctx ended, and otherwise the
-// error that ended the run. Whatever the end, it hands on the text and
-// transcriptions still pending first.
-func (r *liveRun) receiveLoop(ctx context.Context) error {
-	defer r.flushPending()
+// receive reads l's server messages and maps them to events until the
+// connection ends, and returns why it ended: the connection's error,
+// errHandover, errRunOver, or an error wrapping ErrLLMCallsExceeded.
+func (r *run) receive(l *link) error {
 	for {
-		resp, err := r.conn.Receive(r.wireCtx)
+		resp, err := l.conn.Receive(r.wireCtx)
 		if err != nil {
-			return r.receiveFailed(ctx, err)
+			return err
 		}
 		if resp == nil {
 			continue
 		}
-		if err := r.handle(resp); err != nil {
-			if errors.Is(err, errRunOver) {
-				return ctx.Err()
-			}
+		if err := r.handle(l, resp); err != nil {
 			return err
 		}
 	}
 }
 
-// flushPending hands on the model text and the transcriptions still
-// pending when the receive loop ends (the connection ended mid-turn, or
-// the queue was closed mid-reply) as the merged text and finished
-// transcription events, so that what the model said is yielded and
-// persisted: after the events before it, before the error that ends the
-// run. Once the run is over (ctx ended, consumer gone) they are handed on
-// only if the outbox has room; a consumer still ranging then gets them.
-func (r *liveRun) flushPending() {
-	if !r.mapper.flush() { // emits with putReceived, which delivers while there is room
-		r.log.Debug("flow: the run ended before the pending text could be handed on")
-	}
-}
-
-// receiveFailed decides what a failed Receive means for the run.
-func (r *liveRun) receiveFailed(ctx context.Context, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxErr
-	}
-	if r.queueClosed.Load() {
-		return nil // the sender closed the connection: the normal end
-	}
-	select {
-	case <-r.out.done:
-		return nil // the consumer stopped ranging
-	default:
-	}
-	// Reconnection (DESIGN.md §6) goes here: when the backend reports the
-	// error as retryable, a later version redials with r.resumeHandle (or
-	// the history when there is none) and carries on with the same queue
-	// and tools instead of ending the run.
-	var re retryable
-	if errors.As(err, &re) && re.Retryable() {
-		r.log.Debug("flow: connection ended with a retryable error; reconnection is not implemented yet", "error", err)
-	}
-	return fmt.Errorf("flow: live connection to model %q ended: %w", r.p.Model.Name(), err)
-}
-
-// handle maps one server message to events and acts on tool calls and
-// cancellations. It returns errRunOver when the run is over, and an error
-// wrapping ErrLLMCallsExceeded once the model completed the last turn
-// RunConfig.MaxLLMCalls allows (after its turnComplete event).
-func (r *liveRun) handle(resp *live.Response) error {
+// handle maps one server message to events and acts on tool calls,
+// cancellations, resumption updates and goAway.
+func (r *run) handle(l *link, resp *live.Response) error {
 	m := &r.mapper
 	usage := resp.UsageMetadata
+	boundary := false
 	if sc := resp.ServerContent; sc != nil {
 		if sc.TurnComplete {
+			boundary = true
 			r.turns++
 			if r.cfg.LLMCallsExceeded(r.turns + 1) {
 				// The model will not be called again: nothing the user
@@ -112,7 +73,7 @@ func (r *liveRun) handle(resp *live.Response) error {
 		if !m.flushText() || !m.emit(r.callEvent(tc.FunctionCalls)) {
 			return errRunOver
 		}
-		r.tools.start(tc.FunctionCalls)
+		r.tools.start(l, tc.FunctionCalls)
 	}
 	if c := resp.ToolCallCancellation; c != nil {
 		r.tools.cancel(c.IDs)
@@ -125,18 +86,22 @@ func (r *liveRun) handle(resp *live.Response) error {
 	}
 	if u := resp.SessionResumptionUpdate; u != nil {
 		if u.Resumable && u.NewHandle != "" {
-			r.resumeHandle = u.NewHandle
+			r.setHandle(u.NewHandle)
+			l.consumed(r.transparent, u.LastConsumedClientMessageIndex)
+			if l.handoverAtUpdate {
+				boundary = true
+			}
 		}
 		if !r.emitWith(func(ev *event.Event) { ev.LiveSessionResumptionUpdate = u }) {
 			return errRunOver
 		}
 	}
 	if g := resp.GoAway; g != nil {
-		// Reconnection (DESIGN.md §6) will dial the replacement here.
-		r.log.Debug("flow: the server is going away", "time_left", g.TimeLeft)
+		r.log.Info("flow: the server is going away", "time_left", g.TimeLeft, "link", l.n)
 		if !r.emitWith(func(ev *event.Event) { ev.GoAway = g }) {
 			return errRunOver
 		}
+		r.goAway(l, g.TimeLeft)
 	}
 	if v := resp.VoiceActivity; v != nil && !r.emitWith(func(ev *event.Event) { ev.VoiceActivity = v }) {
 		return errRunOver
@@ -148,18 +113,38 @@ func (r *liveRun) handle(resp *live.Response) error {
 		return fmt.Errorf("%w: the limit RunConfig.MaxLLMCalls = %d was reached (one LLM call per model turn)",
 			ErrLLMCallsExceeded, r.cfg.MaxLLMCalls)
 	}
+	if boundary && l.handoverWanted {
+		if r.resuming && !l.handoverAtUpdate && resp.SessionResumptionUpdate == nil {
+			// The handle that covers this turn follows the turnComplete.
+			l.handoverAtUpdate = true
+			return nil
+		}
+		return errHandover
+	}
 	return nil
 }
 
+// goAway prepares the move to a new connection: at the next turn
+// boundary, or handoverMargin before timeLeft runs out, whichever comes
+// first. Without reconnection the connection is left to end.
+func (r *run) goAway(l *link, timeLeft time.Duration) {
+	if r.cfg.Reconnect.Disabled || l.handoverWanted {
+		return
+	}
+	l.handoverWanted = true
+	wait := max(timeLeft-handoverMargin, 0)
+	l.handoverTimer = time.AfterFunc(wait, l.handover)
+}
+
 // emitWith emits an event by the agent set up by set.
-func (r *liveRun) emitWith(set func(*event.Event)) bool {
+func (r *run) emitWith(set func(*event.Event)) bool {
 	ev := r.stamp.event(r.p.Author)
 	set(ev)
 	return r.mapper.emit(ev)
 }
 
 // callEvent returns the event announcing the model's function calls.
-func (r *liveRun) callEvent(calls []*genai.FunctionCall) *event.Event {
+func (r *run) callEvent(calls []*genai.FunctionCall) *event.Event {
 	ev := r.stamp.event(r.p.Author)
 	parts := make([]*genai.Part, 0, len(calls))
 	for _, c := range calls {

@@ -19,6 +19,11 @@ func connectRequest(p Params, cfg runconfig.RunConfig) (*live.ConnectRequest, ma
 		setup.SystemInstruction = &genai.Content{Role: "system", Parts: []*genai.Part{{Text: p.Instruction}}}
 	}
 	cfg.ApplyToSetup(setup)
+	if setup.SessionResumption == nil && !cfg.Reconnect.Disabled {
+		// Reconnecting resumes the session from the newest handle, which
+		// the server sends only when asked.
+		setup.SessionResumption = &genai.SessionResumptionConfig{}
+	}
 
 	funcs := make(map[string]tool.FunctionTool)
 	var decls []*genai.FunctionDeclaration

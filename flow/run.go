@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -163,10 +165,30 @@ type backender interface {
 //     iterator ends without an error;
 //   - when ctx ends: the iterator yields ctx's error;
 //   - when the consumer stops ranging;
-//   - when the connection fails or the server closes it: the iterator yields
-//     an error wrapping the backend's error (reach it with errors.As). The
-//     run does not reconnect yet (RunConfig.Reconnect is not used); the
-//     backend error's Retryable method says whether a new run may succeed.
+//   - when the connection fails for good: the server refused the session
+//     (a fatal close such as 1007 or 1008: the iterator yields an error
+//     wrapping the backend's, reach it with errors.As), reconnection is off
+//     (RunConfig.Reconnect.Disabled), or RunConfig.Reconnect.MaxAttempts
+//     attempts in a row failed.
+//
+// A run outlives its connections. When the connection drops (1006, an
+// unexpected 1000, a 1011 that is not about quota, a network error, a
+// write stuck past RunConfig.WriteTimeout, a ping unanswered within
+// RunConfig.Keepalive) the run reconnects with exponential backoff and
+// jitter (longer after a quota error), resuming the session from the
+// newest resumption handle, which it requests by default while
+// reconnection is on; without a handle it opens a fresh session seeded
+// with the whole conversation. After a goAway it moves to a new connection
+// at the next turn boundary, or shortly before timeLeft runs out, closing
+// the old one normally. Events with Reconnect set report each attempt
+// (started, succeeded, gave up). Input sent meanwhile is held and
+// delivered after, in order and once; on a resumed session the messages
+// sent after the handle (with transparent resumption: those the server
+// did not consume) are sent again first. Held audio is bounded by
+// RunConfig.MaxHeldAudioBytes; what is dropped is reported in one Warning
+// event. Tool calls still running when their connection ends are
+// cancelled, and each gets a response event saying so, so the history
+// never keeps a call without a response.
 //
 // However it ends, model text and transcriptions still pending (the
 // connection ended mid-turn, the queue was closed mid-reply) are yielded
@@ -178,71 +200,78 @@ type backender interface {
 // if the run's small event buffer has room for them.
 func Run(ctx context.Context, p Params) iter.Seq2[*event.Event, error] {
 	return func(yield func(*event.Event, error) bool) {
-		r, req, err := prepare(p)
+		r, err := prepare(p)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		conn, err := p.Model.Connect(ctx, req)
-		if err != nil {
-			yield(nil, fmt.Errorf("flow: connecting to model %q: %w", p.Model.Name(), err))
-			return
-		}
-		r.serve(ctx, conn, yield)
+		r.serve(ctx, yield)
 	}
 }
 
-// liveRun is the state of one live run.
-type liveRun struct {
-	p     Params
-	cfg   runconfig.RunConfig // p.RunConfig with defaults
-	log   *slog.Logger
-	stamp stamper
-	funcs map[string]tool.FunctionTool
+// run is the state of one live run: what lasts the whole conversation
+// (the sender, the tool runner, the event mapper, the stamper, the outbox)
+// over a succession of links, one per connection.
+type run struct {
+	p       Params
+	cfg     runconfig.RunConfig // p.RunConfig with defaults
+	log     *slog.Logger
+	stamp   stamper
+	funcs   map[string]tool.FunctionTool
+	req     *live.ConnectRequest // the first link's
+	backend genai.Backend
+
+	// resuming: the setup asks for resumption handles; transparent: with
+	// transparent resumption; journaling: links keep what they sent, to
+	// resend after a resume.
+	resuming, transparent, journaling bool
 
 	// Set by serve.
-	conn live.Conn
-	// wireCtx is the context of every send and receive on conn: the
-	// caller's, without its cancellation. When the run ends the connection
-	// is closed, which unblocks them after a clean close handshake; an
-	// operation whose context is cancelled would drop the connection
-	// without one instead.
-	wireCtx  context.Context
-	out      *outbox
-	tools    *toolRunner
-	recvDone chan struct{} // closed when the receive loop has returned
-	sender   *sender
+	//
+	// wireCtx is the context of every send and receive: the caller's,
+	// without its cancellation. The run ends a connection by closing it,
+	// which completes a clean close handshake; an operation whose context
+	// is cancelled would drop the connection without one instead.
+	wireCtx context.Context
+	// stopCtx ends when the run ends or the queue is closed: it stops
+	// connection attempts and backoff waits at once.
+	stopCtx    context.Context
+	stopFn     context.CancelFunc
+	out        *outbox
+	tools      *toolRunner
+	sender     *sender
+	held       held
+	link       atomic.Pointer[link] // the current link; nil while down
+	limitTimer *time.Timer          // the session limit warning
 
-	// queueClosed is set by the sender before it closes the connection
-	// because the queue was closed: the end the caller asked for.
+	// queueClosed is set by the sender when the queue was closed: the
+	// end the caller asked for.
 	queueClosed atomic.Bool
-	// turnMu keeps a user turn's event ahead of the model's answer to it:
-	// the sender holds it from sending the turn until the turn's event
-	// is in the outbox, and the receive loop holds it while it hands an
-	// event on (never while it waits for the connection), so an answer
-	// that arrives before the turn's event is handed on waits for it.
-	turnMu sync.Mutex
 	// llmLimitReached is set by the receive loop when the model completed
 	// the last turn RunConfig.MaxLLMCalls allows, before it hands that
 	// turnComplete on; from then on the sender sends nothing.
 	llmLimitReached atomic.Bool
+	sentVideo       atomic.Bool // an image frame was sent (session limits)
 
-	// Owned by the receive loop.
+	convMu sync.Mutex
+	conv   []*event.Event // the run's events that a fresh session is seeded with
+
+	// Owned by the supervisor goroutine.
 	mapper       mapper
 	turns        int    // model turns completed (turnComplete messages)
-	resumeHandle string // the newest resumption handle, for reconnecting
+	newestHandle string // the newest resumption handle
 }
 
-// prepare checks p and builds the run and its connect request.
-func prepare(p Params) (*liveRun, *live.ConnectRequest, error) {
+// prepare checks p and builds the run and its first connect request.
+func prepare(p Params) (*run, error) {
 	if p.Model == nil {
-		return nil, nil, fmt.Errorf("%w: Model is nil", ErrInvalidParams)
+		return nil, fmt.Errorf("%w: Model is nil", ErrInvalidParams)
 	}
 	if p.Queue == nil {
-		return nil, nil, fmt.Errorf("%w: Queue is nil", ErrInvalidParams)
+		return nil, fmt.Errorf("%w: Queue is nil", ErrInvalidParams)
 	}
 	if p.Author == "" {
-		return nil, nil, fmt.Errorf("%w: Author (the agent's name) is empty", ErrInvalidParams)
+		return nil, fmt.Errorf("%w: Author (the agent's name) is empty", ErrInvalidParams)
 	}
 	backend := genai.BackendUnspecified
 	if b, ok := p.Model.(backender); ok {
@@ -250,57 +279,64 @@ func prepare(p Params) (*liveRun, *live.ConnectRequest, error) {
 	}
 	cfg := p.RunConfig.WithDefaults()
 	if err := cfg.Validate(backend); err != nil {
-		return nil, nil, fmt.Errorf("flow: %w", err)
+		return nil, fmt.Errorf("flow: %w", err)
 	}
 	if p.InvocationID == "" {
 		p.InvocationID = event.NewInvocationID()
 	}
-	r := &liveRun{
-		p:   p,
-		cfg: cfg,
-		log: logattr.With(p.Logger, slog.String("agent", p.Author)),
+	r := &run{
+		p:       p,
+		cfg:     cfg,
+		backend: backend,
+		log:     logattr.With(p.Logger, slog.String("agent", p.Author)),
 		stamp: stamper{
 			invocationID: p.InvocationID,
 			branch:       p.Branch,
 			metadata:     cfg.CustomMetadata,
 		},
+		held: held{limit: cfg.MaxHeldAudioBytes},
 	}
 	r.stamp.ids.seed()
 	req, funcs, err := connectRequest(p, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	r.funcs = funcs
-	return r, req, nil
+	r.req, r.funcs = req, funcs
+	if sr := req.Setup.SessionResumption; sr != nil {
+		r.resuming, r.transparent = true, sr.Transparent
+		r.newestHandle = sr.Handle
+	}
+	r.journaling = r.resuming && !cfg.Reconnect.Disabled
+	return r, nil
 }
 
-// serve runs the loops on an open connection and yields their events until
-// the run ends, then tears everything down.
-func (r *liveRun) serve(ctx context.Context, conn live.Conn, yield func(*event.Event, error) bool) {
+// serve runs the supervisor and yields the run's events until the run
+// ends, then tears everything down.
+func (r *run) serve(ctx context.Context, yield func(*event.Event, error) bool) {
 	runCtx, cancel := context.WithCancel(ctx)
-	r.conn = conn
 	r.wireCtx = context.WithoutCancel(ctx)
+	r.stopCtx, r.stopFn = context.WithCancel(runCtx)
 	r.out = newOutbox(runCtx.Done())
 	r.tools = newToolRunner(runCtx, r)
-	r.stamp.sessionID = conn.SessionID()
-	r.mapper = mapper{author: r.p.Author, stamp: &r.stamp, emit: r.putReceived}
-	r.recvDone = make(chan struct{})
-
-	// However the run ends, the connection gets a normal close frame.
-	closed := make(chan struct{})
-	context.AfterFunc(runCtx, func() {
-		defer close(closed)
-		r.closeConn()
-	})
+	r.mapper = mapper{author: r.p.Author, stamp: &r.stamp, emit: r.put}
 	r.sender = &sender{r: r, ctx: runCtx}
+
+	// However the run ends, the current connection gets a normal close
+	// frame, which also ends its receive loop.
+	context.AfterFunc(runCtx, func() {
+		if l := r.link.Load(); l != nil {
+			l.conn.Close()
+		}
+	})
 	r.sender.start()
-	var recvErr error
+	var superErr error
+	superDone := make(chan struct{})
 	ranging := make(chan struct{}) // closed when the consumer stops ranging
 	go func() {
-		defer close(r.recvDone)
-		recvErr = r.receiveLoop(ctx)
-		// A nil event tells the consumer loop below that the receive
-		// loop is over, after its last event; the consumer waits on the
+		defer close(superDone)
+		superErr = r.supervise(ctx, runCtx)
+		// A nil event tells the consumer loop below that the supervisor
+		// is over, after its last event; the consumer waits on the
 		// outbox alone, which is cheaper per event than a select. Unlike
 		// the events, it goes in even when the run is over: a consumer
 		// still ranging must get it.
@@ -312,10 +348,17 @@ func (r *liveRun) serve(ctx context.Context, conn live.Conn, yield func(*event.E
 
 	finish := func() {
 		cancel()
-		<-r.recvDone
+		<-superDone
 		r.sender.stop()
-		r.tools.wait()
-		<-closed
+		if r.limitTimer != nil {
+			r.limitTimer.Stop()
+		}
+		if abandoned := r.tools.wait(r.cfg.ToolGracePeriod); len(abandoned) > 0 {
+			msg := fmt.Sprintf("the run ended without tool calls that ignored their cancellation for RunConfig.ToolGracePeriod (%v): %s",
+				r.cfg.ToolGracePeriod, strings.Join(abandoned, ", "))
+			r.log.Error("flow: " + msg)
+			r.warn(event.WarningToolAbandoned, msg) // yielded if the consumer is ranging and there is room
+		}
 	}
 	defer func() {
 		close(ranging)
@@ -331,49 +374,81 @@ func (r *liveRun) serve(ctx context.Context, conn live.Conn, yield func(*event.E
 			continue
 		}
 		finish()
-		// Everything the loops and tools handed over before the end is
-		// still delivered, in order.
+		// Everything handed over before the end is still delivered, in
+		// order.
 		for len(r.out.ch) > 0 {
 			if ev := <-r.out.ch; ev != nil && !yield(ev, nil) {
 				return
 			}
 		}
-		if recvErr != nil {
-			yield(nil, recvErr)
+		if superErr != nil {
+			yield(nil, superErr)
 		}
 		return
 	}
 }
 
-// putReceived hands on an event of the receive loop, after the event of
-// a user turn being sent (see turnMu). It reports false when the run is
-// over.
-func (r *liveRun) putReceived(ev *event.Event) bool {
-	r.turnMu.Lock()
-	ok := r.out.put(ev)
-	r.turnMu.Unlock()
-	return ok
+// put hands ev to the consumer and keeps what a fresh session would be
+// seeded with. It reports false when the run is over.
+func (r *run) put(ev *event.Event) bool {
+	if seedsHistory(ev) {
+		r.convMu.Lock()
+		r.conv = append(r.conv, ev)
+		r.convMu.Unlock()
+	}
+	return r.out.put(ev)
 }
 
-// closeConn closes the connection with a normal closure.
-func (r *liveRun) closeConn() {
-	if err := r.conn.Close(); err != nil {
-		r.log.Debug("flow: closing the connection", "error", err)
+// seedsHistory reports whether History would use ev: not partial, with
+// content other than audio or a finished transcription.
+func seedsHistory(ev *event.Event) bool {
+	if ev.Partial {
+		return false
 	}
+	if c := ev.Content; c != nil {
+		for _, p := range c.Parts {
+			if p != nil && !isAudio(p) {
+				return true
+			}
+		}
+	}
+	return ev.InputTranscription != nil && ev.InputTranscription.Finished ||
+		ev.OutputTranscription != nil && ev.OutputTranscription.Finished
 }
+
+// conversation returns the session's history followed by this run's
+// events so far.
+func (r *run) conversation() []*event.Event {
+	r.convMu.Lock()
+	defer r.convMu.Unlock()
+	return append(slices.Clip(r.p.History), r.conv...)
+}
+
+// setHandle records the newest resumption handle.
+func (r *run) setHandle(h string) { r.newestHandle = h }
+
+// getHandle returns the newest resumption handle, or "".
+func (r *run) getHandle() string { return r.newestHandle }
 
 // stamper makes the events of one run.
 type stamper struct {
 	ids          eventIDs
 	invocationID string
 	branch       string
-	sessionID    string
-	metadata     map[string]any // shared by every event; never modified
+	sessionID    atomic.Pointer[string] // the current connection's
+	metadata     map[string]any         // shared by every event; never modified
 }
+
+// setSessionID sets the server's session id of the current connection.
+func (s *stamper) setSessionID(id string) { s.sessionID.Store(&id) }
 
 // event returns a new event by author with the run's identity fields set,
 // a fresh ID and the current time (as event.New sets them).
 func (s *stamper) event(author string) *event.Event {
+	var sessionID string
+	if p := s.sessionID.Load(); p != nil {
+		sessionID = *p
+	}
 	return &event.Event{
 		ID:             s.ids.next(),
 		InvocationID:   s.invocationID,
@@ -381,6 +456,6 @@ func (s *stamper) event(author string) *event.Event {
 		Timestamp:      time.Now().Truncate(time.Microsecond),
 		Branch:         s.branch,
 		CustomMetadata: s.metadata,
-		LiveSessionID:  s.sessionID,
+		LiveSessionID:  sessionID,
 	}
 }

@@ -125,6 +125,8 @@ func TestRunBuildsTheConnectRequest(t *testing.T) {
 				{GoogleSearch: &genai.GoogleSearch{}},
 			},
 			InputAudioTranscription: &genai.AudioTranscriptionConfig{},
+			// Requested while reconnection is on, to resume after a drop.
+			SessionResumption: &genai.SessionResumptionConfig{},
 		},
 		History: flow.History(sessionEvents()),
 	}
@@ -158,6 +160,9 @@ func TestRunEnds(t *testing.T) {
 		leaktest.Check(t)
 		p, m := newParams(t)
 		m.conn.reply(modelText("Hi"))
+		if err := p.Queue.SendRealtime(&genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: []byte{0, 0}}); err != nil {
+			t.Fatal(err)
+		}
 		p.Queue.Close()
 		res := collect(t, flow.Run(context.Background(), p))
 		if res.err != nil {

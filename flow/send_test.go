@@ -2,6 +2,7 @@ package flow_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -225,7 +226,7 @@ func TestRunReportsAFailedSendAndGoesOn(t *testing.T) {
 	p, m := newParams(t)
 	m.conn.sendErr = func(msg clientMessage) error {
 		if msg.Realtime != nil && msg.Realtime.Video != nil {
-			return &backendError{msg: "fake: video refused by this model"}
+			return fmt.Errorf("fake: video refused by this model: %w", live.ErrRejected)
 		}
 		return nil
 	}
@@ -241,9 +242,9 @@ func TestRunReportsAFailedSendAndGoesOn(t *testing.T) {
 	if res.err != nil {
 		t.Errorf("run ended with %v, want no error", res.err)
 	}
-	if len(res.events) != 1 || res.events[0].ErrorCode != flow.ErrorCodeSendFailed ||
+	if len(res.events) != 1 || res.events[0].ErrorCode != flow.ErrorCodeInvalidArgument ||
 		!strings.Contains(res.events[0].ErrorMessage, "video refused") {
-		t.Errorf("got events %q, want one %s event with the backend's reason", describeAll(res.events), flow.ErrorCodeSendFailed)
+		t.Errorf("got events %q, want one %s event with the backend's reason", describeAll(res.events), flow.ErrorCodeInvalidArgument)
 	}
 	if diff := cmp.Diff([]clientMessage{{Realtime: &live.RealtimeInput{Audio: pcm16k}}}, drainSent(m.conn)); diff != "" {
 		t.Errorf("sent messages mismatch (-want +got):\n%s", diff)
@@ -320,12 +321,13 @@ func TestRunUserEventPrecedesAnAnswerThatArrivesMidSend(t *testing.T) {
 	}
 }
 
-func TestRunYieldsNoUserEventForContentThatFailedToSend(t *testing.T) {
+func TestRunYieldsNoUserEventForContentTheModelRejects(t *testing.T) {
 	leaktest.Check(t)
 	p, m := newParams(t)
+	m.conn.checkContent = true
 	m.conn.sendErr = func(msg clientMessage) error {
 		if msg.Content != nil && msg.Content.Turns[0].Parts[0].Text == "lost" {
-			return &backendError{msg: "fake: write failed"}
+			return fmt.Errorf("fake: content refused: %w", live.ErrRejected)
 		}
 		return nil
 	}
@@ -341,11 +343,11 @@ func TestRunYieldsNoUserEventForContentThatFailedToSend(t *testing.T) {
 	if res.err != nil {
 		t.Errorf("run ended with %v, want no error", res.err)
 	}
-	want := []string{`assistant error=SEND_FAILED`, `user role=user text "kept"`}
+	want := []string{`assistant error=INVALID_ARGUMENT`, `user role=user text "kept"`}
 	if diff := cmp.Diff(want, describeAll(res.events)); diff != "" {
 		t.Fatalf("events mismatch (-want +got):\n%s", diff)
 	}
-	if msg := res.events[0].ErrorMessage; !strings.Contains(msg, "content not sent") || !strings.Contains(msg, "write failed") {
+	if msg := res.events[0].ErrorMessage; !strings.Contains(msg, "content refused") {
 		t.Errorf("error message %q does not say the content was not sent and why", msg)
 	}
 	var persisted []string

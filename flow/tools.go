@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"google.golang.org/genai"
 
@@ -15,10 +17,13 @@ import (
 )
 
 // toolRunner executes the function calls of one run, each in its own
-// goroutine.
+// goroutine. A call belongs to the link it came on: its response goes back
+// on that link, and when the link ends first the call is cancelled and
+// answered in the history with a cancellation, since the next connection
+// never asked for it.
 type toolRunner struct {
 	ctx context.Context // the run's: cancelled when the run ends
-	r   *liveRun
+	r   *run
 	sem chan struct{} // a slot per call running at once; nil: no limit
 	wg  sync.WaitGroup
 
@@ -28,10 +33,13 @@ type toolRunner struct {
 
 // runningCall is one call in progress.
 type runningCall struct {
-	cancel context.CancelFunc
+	call     *genai.FunctionCall
+	link     *link
+	cancel   context.CancelFunc
+	answered atomic.Bool // its response event was made (result or cancellation)
 }
 
-func newToolRunner(ctx context.Context, r *liveRun) *toolRunner {
+func newToolRunner(ctx context.Context, r *run) *toolRunner {
 	t := &toolRunner{ctx: ctx, r: r, running: make(map[string][]*runningCall)}
 	if n := r.cfg.MaxConcurrentTools; n > 0 {
 		t.sem = make(chan struct{}, n)
@@ -39,43 +47,71 @@ func newToolRunner(ctx context.Context, r *liveRun) *toolRunner {
 	return t
 }
 
-// start runs each call in a goroutine of its own.
-func (t *toolRunner) start(calls []*genai.FunctionCall) {
+// start runs each call of l in a goroutine of its own.
+func (t *toolRunner) start(l *link, calls []*genai.FunctionCall) {
 	for _, c := range calls {
 		if c == nil {
 			continue
 		}
 		ctx, cancel := context.WithCancel(t.ctx)
-		rc := &runningCall{cancel: cancel}
+		rc := &runningCall{call: c, link: l, cancel: cancel}
 		t.mu.Lock()
 		t.running[c.ID] = append(t.running[c.ID], rc)
 		t.mu.Unlock()
 		t.wg.Add(1)
 		go func() {
 			defer t.wg.Done()
-			defer t.forget(c.ID, rc)
-			t.call(ctx, c)
+			defer t.forget(rc)
+			t.run(ctx, rc)
 		}()
 	}
 }
 
-// cancel cancels the calls with the given ids that are still running.
+// cancel cancels the calls with the given ids that are still running: the
+// server withdrew them, so they are not answered.
 func (t *toolRunner) cancel(ids []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, id := range ids {
 		for _, rc := range t.running[id] {
+			rc.answered.Store(true)
 			rc.cancel()
 		}
 		delete(t.running, id)
 	}
 }
 
+// linkEnded cancels the calls of l still running and records for each a
+// response saying so, so the history never keeps a call without an
+// answer. It reports false when the run is over.
+func (t *toolRunner) linkEnded(l *link) bool {
+	t.mu.Lock()
+	var orphans []*runningCall
+	for _, rcs := range t.running {
+		for _, rc := range rcs {
+			if rc.link == l && rc.answered.CompareAndSwap(false, true) {
+				rc.cancel()
+				orphans = append(orphans, rc)
+			}
+		}
+	}
+	t.mu.Unlock()
+	slices.SortFunc(orphans, func(a, b *runningCall) int { return strings.Compare(a.call.ID, b.call.ID) })
+	for _, rc := range orphans {
+		msg := fmt.Sprintf("cancelled: the connection to the model ended before tool %q returned", rc.call.Name)
+		if !t.r.put(t.responseEvent(rc.call, errorResponse(msg), event.Actions{})) {
+			return false
+		}
+	}
+	return true
+}
+
 // forget drops a call that returned.
-func (t *toolRunner) forget(id string, rc *runningCall) {
+func (t *toolRunner) forget(rc *runningCall) {
 	rc.cancel()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	id := rc.call.ID
 	rest := slices.DeleteFunc(t.running[id], func(x *runningCall) bool { return x == rc })
 	if len(rest) == 0 {
 		delete(t.running, id)
@@ -84,12 +120,35 @@ func (t *toolRunner) forget(id string, rc *runningCall) {
 	}
 }
 
-// wait returns when every call has returned.
-func (t *toolRunner) wait() { t.wg.Wait() }
+// wait returns when every call has returned, or after grace (negative: at
+// once) with the names of the tools still running, which are abandoned.
+func (t *toolRunner) wait(grace time.Duration) (abandoned []string) {
+	done := make(chan struct{})
+	go func() {
+		t.wg.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(max(grace, 0))
+	defer timer.Stop()
+	select {
+	case <-done:
+		return nil
+	case <-timer.C:
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, rcs := range t.running {
+		for _, rc := range rcs {
+			abandoned = append(abandoned, rc.call.Name)
+		}
+	}
+	slices.Sort(abandoned)
+	return abandoned
+}
 
-// call runs one call and answers it, unless it was cancelled.
-func (t *toolRunner) call(ctx context.Context, c *genai.FunctionCall) {
-	log := t.r.log.With("tool", c.Name, "call_id", c.ID)
+// run runs one call and answers it, unless it was cancelled.
+func (t *toolRunner) run(ctx context.Context, rc *runningCall) {
+	c := rc.call
 	if t.sem != nil {
 		select {
 		case t.sem <- struct{}{}:
@@ -99,23 +158,29 @@ func (t *toolRunner) call(ctx context.Context, c *genai.FunctionCall) {
 		}
 	}
 	response, actions := t.execute(ctx, c)
-	if ctx.Err() != nil {
-		log.Debug("flow: tool call cancelled; not answering it")
+	if ctx.Err() != nil || !rc.answered.CompareAndSwap(false, true) {
+		t.r.log.Debug("flow: tool call cancelled; not answering it", "tool", c.Name, "call_id", c.ID)
 		return
 	}
+	// The event goes out before the response, so it precedes the model's
+	// follow-up, which can only come after the response.
+	if !t.r.put(t.responseEvent(c, response, actions)) {
+		return
+	}
+	fr := &genai.FunctionResponse{ID: c.ID, Name: c.Name, Response: response}
+	t.r.sender.sendTool(&message{
+		tool:     &genai.LiveClientToolResponse{FunctionResponses: []*genai.FunctionResponse{fr}},
+		toolLink: rc.link,
+	})
+}
+
+// responseEvent returns the event of a call's response.
+func (t *toolRunner) responseEvent(c *genai.FunctionCall, response map[string]any, actions event.Actions) *event.Event {
 	fr := &genai.FunctionResponse{ID: c.ID, Name: c.Name, Response: response}
 	ev := t.r.stamp.event(t.r.p.Author)
 	ev.Content = &genai.Content{Role: genai.RoleUser, Parts: []*genai.Part{{FunctionResponse: fr}}}
 	ev.Actions = actions
-	// The event goes out before the response, so it precedes the model's
-	// follow-up, which can only come after the response.
-	if !t.r.out.put(ev) {
-		return
-	}
-	err := t.r.conn.SendToolResponse(t.r.wireCtx, &genai.LiveClientToolResponse{FunctionResponses: []*genai.FunctionResponse{fr}})
-	if err != nil {
-		t.r.sendFailed(t.ctx, fmt.Sprintf("tool response for call %q of %q", c.ID, c.Name), err)
-	}
+	return ev
 }
 
 // execute runs the tool a call names and returns its response, or an
@@ -153,7 +218,7 @@ func errorResponse(msg string) map[string]any {
 }
 
 // funcNames returns the names of the run's function tools, sorted.
-func (r *liveRun) funcNames() []string {
+func (r *run) funcNames() []string {
 	names := make([]string, 0, len(r.funcs))
 	for name := range r.funcs {
 		names = append(names, name)

@@ -42,7 +42,13 @@ type Conn struct {
 	endErr error // why the connection ended, once the reader saw it end
 }
 
-var _ live.Conn = (*Conn)(nil)
+var (
+	_ live.Conn    = (*Conn)(nil)
+	_ live.Pinger  = (*Conn)(nil)
+	_ live.Aborter = (*Conn)(nil)
+
+	_ live.ContentChecker = (*Conn)(nil)
+)
 
 func newConn(ws *websocket.Conn, m *Model) *Conn {
 	return &Conn{
@@ -54,6 +60,26 @@ func newConn(ws *websocket.Conn, m *Model) *Conn {
 		bufs:        m.bufs,
 		abort:       func() { ws.CloseNow() },
 	}
+}
+
+// Ping sends a WebSocket ping and waits for the pong, or until ctx ends.
+// It implements [live.Pinger].
+func (c *Conn) Ping(ctx context.Context) error {
+	if err := c.ended(); err != nil {
+		return err
+	}
+	if err := c.ws.Ping(ctx); err != nil {
+		return fmt.Errorf("gemini: ping: %w", err)
+	}
+	return nil
+}
+
+// Abort drops the connection at once, without a closing handshake: a
+// write blocked on a server that stopped reading returns. It implements
+// [live.Aborter].
+func (c *Conn) Abort() {
+	c.closing.Store(true)
+	c.ws.CloseNow()
 }
 
 // SessionID returns the id the server gave this session in setupComplete
@@ -137,6 +163,17 @@ func (c *Conn) SendContent(ctx context.Context, content *genai.LiveClientContent
 	return c.send(ctx, func(b []byte) ([]byte, error) {
 		return appendClientContent(b, c.backend, content)
 	})
+}
+
+// CheckContent reports the error SendContent would return for content
+// before anything is sent: on gemini-3.1 live models, content that cannot
+// be expressed as realtime input. It implements [live.ContentChecker].
+func (c *Conn) CheckContent(content *genai.LiveClientContent) error {
+	if c.family.live31 {
+		_, err := live31Inputs(content)
+		return err
+	}
+	return nil
 }
 
 // SendRealtime sends one realtimeInput message. Exactly one field of in

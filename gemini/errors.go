@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/adklive/adklive/flow/live"
 	"github.com/coder/websocket"
 )
 
@@ -27,8 +28,11 @@ func (e *RequestError) Error() string {
 	return "gemini: " + e.Field + ": " + e.Problem
 }
 
-// Is reports whether target is [ErrInvalidRequest].
-func (e *RequestError) Is(target error) bool { return target == ErrInvalidRequest }
+// Is reports whether target is [ErrInvalidRequest] or [live.ErrRejected]
+// (the connection stays open).
+func (e *RequestError) Is(target error) bool {
+	return target == ErrInvalidRequest || target == live.ErrRejected
+}
 
 // Retryable reports false: sending the same request again fails the same way.
 func (e *RequestError) Retryable() bool { return false }

@@ -21,14 +21,11 @@ const (
 // exactly the exponential schedule. (A zero Jitter means DefaultJitter.)
 const NoJitter = -1.0
 
-// ReconnectPolicy is the policy the runtime's reconnection logic will use
-// after a connection drops for a retryable reason (an unexpected normal
-// closure, an abnormal drop, a transient server error); fatal errors (an
-// invalid setup, a bad key) are never retried. That logic is not
-// implemented yet: today a dropped connection ends the run with the
-// backend's error, retryable or not, and an application that wants to
-// reconnect starts a new run, for which AttemptAllowed and Backoff compute
-// the schedule.
+// ReconnectPolicy is how a live run reconnects after its connection drops
+// for a retryable reason (an unexpected normal closure, an abnormal drop, a
+// transient server error, a stuck write or a silent socket) or the server
+// retires it (goAway); fatal errors (an invalid setup, a bad key) are never
+// retried. AttemptAllowed and Backoff compute the schedule the run follows.
 //
 // Each field's zero value means its default, so a zero ReconnectPolicy
 // reconnects up to DefaultReconnectAttempts times, waiting

@@ -70,8 +70,11 @@ type RunConfig struct {
 	// one can start a later run from it, with the server's context and
 	// without resending the history. Handle starts the run from such an
 	// earlier handle. Transparent (Vertex AI only) also makes the server
-	// report which client messages it consumed. The runtime does not
-	// reconnect by itself yet (see Reconnect).
+	// report which client messages it consumed, so that after a drop the
+	// run resends exactly the messages the server did not consume. While
+	// reconnection is on (see Reconnect) the run asks for handles even
+	// when SessionResumption is nil, and resumes from the newest one after
+	// a drop or a goAway.
 	SessionResumption *genai.SessionResumptionConfig
 
 	// ContextWindowCompression, when set, lets the server shrink the
@@ -133,12 +136,10 @@ type RunConfig struct {
 	// CustomMetadata is copied onto every event of the run.
 	CustomMetadata map[string]any
 
-	// Reconnect is the policy the runtime's reconnection logic will use
-	// after the connection drops (the zero value means the defaults
-	// described on ReconnectPolicy). Reconnection is not implemented yet:
-	// today a dropped connection ends the run with the backend's error,
-	// whose Retryable method reports whether reconnecting would have made
-	// sense. Validate checks the policy already.
+	// Reconnect is how the run reconnects after the connection drops or
+	// the server sends goAway (the zero value means the defaults described
+	// on ReconnectPolicy; Disabled ends the run with the connection's
+	// error instead).
 	Reconnect ReconnectPolicy
 
 	// ConnectTimeout bounds one connection attempt (dial, setup and the

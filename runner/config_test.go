@@ -192,7 +192,12 @@ func TestEveryLiveFieldReachesSetup(t *testing.T) {
 		h := newHarness(t, setup{backend: backend})
 		h.createSession(t, "u1", "s1")
 		q := livequeue.New()
-		q.Close() // the setup is all this test needs
+		// The setup is all this test needs; one queued chunk makes the run
+		// connect before the closed queue ends it.
+		if err := q.SendRealtime(&genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: make([]byte, 320)}); err != nil {
+			t.Fatal(err)
+		}
+		q.Close()
 		if err := h.run(t, t.Context(), "u1", "s1", q, cfg, nil).err(t); err != nil {
 			t.Fatalf("RunLive on %v: %v", backend, err)
 		}

@@ -346,7 +346,9 @@ func TestTextPendingWhenTheServerClosesIsPersisted(t *testing.T) {
 	h.createSession(t, "u1", "s1")
 	h.srv.Reply(livetest.Text("The answer is"), livetest.CloseWith(websocket.StatusInternalError, "Internal error occurred."))
 	q := textQueue(t, "hello")
-	res := h.run(t, t.Context(), "u1", "s1", q, textConfig(), nil)
+	cfg := textConfig()
+	cfg.Reconnect.Disabled = true // the 1011 ends the run
+	res := h.run(t, t.Context(), "u1", "s1", q, cfg, nil)
 
 	var ce *gemini.CloseError
 	if err := res.err(t); !errors.As(err, &ce) || ce.Code != websocket.StatusInternalError {

@@ -2,6 +2,12 @@ package live
 
 import "errors"
 
+// ErrRejected is matched (errors.Is) by a send error that refuses one
+// message, judged before anything was written, while the connection
+// stays open: the flow reports that message and goes on. Any other send
+// error means the connection failed.
+var ErrRejected = errors.New("live: message rejected")
+
 // A backend's errors classify themselves by implementing these methods;
 // the flow reads them through Retryable and Quota.
 type (

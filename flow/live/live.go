@@ -127,3 +127,28 @@ type Response struct {
 	// VoiceActivityDetectionSignal is Vertex AI's voice activity signal.
 	VoiceActivityDetectionSignal *genai.VoiceActivityDetectionSignal
 }
+
+// Pinger is implemented by connections that can check the peer is alive.
+// The flow pings open connections (RunConfig.Keepalive) when their Conn
+// implements it.
+type Pinger interface {
+	// Ping sends a ping and waits for the answer, or until ctx ends.
+	Ping(ctx context.Context) error
+}
+
+// Aborter is implemented by connections that can be dropped at once,
+// without the closing handshake Close performs. The flow aborts a
+// connection whose write is stuck or whose keepalive failed; without
+// Aborter it calls Close.
+type Aborter interface {
+	// Abort drops the connection; pending operations return at once.
+	Abort()
+}
+
+// ContentChecker is implemented by connections that can tell, without
+// sending it, whether a clientContent message would be rejected (with an
+// error matching ErrRejected). The flow checks a user turn before it
+// yields the turn's event, so a turn the model never gets leaves no event.
+type ContentChecker interface {
+	CheckContent(c *genai.LiveClientContent) error
+}

@@ -1,0 +1,238 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/adklive/adklive/flow/live"
+)
+
+// link is one connection of a run. The run outlives its links: when one
+// ends (a drop, a goAway handover) the supervisor opens the next, and the
+// sender and tools carry on through whichever link is current.
+//
+// A link owns its connection, the count of client messages sent on it as
+// the server counts them (setup is message 0), and a journal of the
+// messages sent since the newest resumable handle, which are resent when
+// the session resumes from that handle.
+type link struct {
+	r       *run
+	conn    live.Conn
+	n       int  // the link's number in the run, from 1
+	resumed bool // the setup carried a resumption handle
+
+	// Owned by the sender, the only goroutine that writes.
+	sent     int64       // index of the last message written
+	writing  atomic.Bool // a write is in progress (see waitWrites)
+	watchdog *time.Timer // drops the link when a write outlasts WriteTimeout
+
+	jmu     sync.Mutex
+	journal []journalEntry
+
+	keepalive *time.Timer // nil when keepalive is off
+
+	// Owned by the receive loop: the handover a goAway asked for.
+	handoverWanted   bool        // switch at the next turn boundary
+	handoverAtUpdate bool        // the boundary came; switch at the handle after it
+	handoverTimer    *time.Timer // switches when timeLeft is nearly up
+
+	endOnce sync.Once
+	ended   chan struct{} // closed when the link is over
+	cause   error         // why, set before ended is closed
+}
+
+// journalEntry is a message written on a link, with its index.
+type journalEntry struct {
+	index int64
+	msg   *message
+}
+
+// newLink wraps a connection that is ready for its first message.
+func (r *run) newLink(conn live.Conn, n int, resumed, sentHistory bool) *link {
+	l := &link{r: r, conn: conn, n: n, resumed: resumed, ended: make(chan struct{})}
+	if sentHistory {
+		l.sent = 1
+	}
+	l.watchdog = time.AfterFunc(time.Hour, func() {
+		l.fail(&linkError{msg: fmt.Sprintf("a write to the model took longer than RunConfig.WriteTimeout (%v)", r.cfg.WriteTimeout)})
+	})
+	l.watchdog.Stop()
+	if _, ok := conn.(live.Pinger); ok && r.cfg.KeepaliveEnabled() {
+		l.keepalive = time.AfterFunc(r.cfg.Keepalive, l.ping)
+	}
+	return l
+}
+
+// linkError is why the flow itself ended a link: a stuck write or a
+// keepalive without answer. It is retryable: a new connection may work.
+type linkError struct {
+	msg string
+	err error
+}
+
+func (e *linkError) Error() string {
+	if e.err != nil {
+		return "flow: " + e.msg + ": " + e.err.Error()
+	}
+	return "flow: " + e.msg
+}
+func (e *linkError) Unwrap() error   { return e.err }
+func (e *linkError) Retryable() bool { return true }
+func (e *linkError) Quota() bool     { return false }
+
+// write sends one message on the link's connection, with the write
+// deadline armed, and journals it. The caller is the sender.
+func (l *link) write(m *message) error {
+	l.writing.Store(true)
+	defer l.writing.Store(false)
+	if l.isOver() {
+		// Checked after writing is set: waitWrites, which runs after the
+		// link ended, either sees this write or this write sees the end.
+		return net.ErrClosed
+	}
+	l.sent++
+	l.watchdog.Reset(l.r.cfg.WriteTimeout)
+	var err error
+	switch {
+	case m.content != nil:
+		err = l.conn.SendContent(l.r.wireCtx, m.content)
+	case m.isRealtime:
+		err = l.conn.SendRealtime(l.r.wireCtx, &m.realtime)
+	case m.tool != nil:
+		err = l.conn.SendToolResponse(l.r.wireCtx, m.tool)
+	}
+	l.watchdog.Stop()
+	if err != nil {
+		if errors.Is(err, live.ErrRejected) {
+			l.sent-- // nothing was written
+		}
+		return err
+	}
+	if l.r.journaling && m.tool == nil {
+		l.jmu.Lock()
+		l.journal = append(l.journal, journalEntry{index: l.sent, msg: m})
+		l.jmu.Unlock()
+	}
+	return nil
+}
+
+// waitWrites waits, at most d, for a write in progress on the ended link
+// to return, so its journal is complete. The connection is already
+// dropped, so the write returns at once.
+func (l *link) waitWrites(d time.Duration) {
+	deadline := time.Now().Add(d)
+	for l.writing.Load() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// consumed trims the journal after a resumable handle: with transparent
+// resumption the server says which messages it consumed (through index
+// last); without, everything written before the handle arrived is in the
+// state the handle resumes. The receive loop calls it.
+func (l *link) consumed(transparent bool, last int64) {
+	l.jmu.Lock()
+	defer l.jmu.Unlock()
+	if !transparent {
+		clear(l.journal)
+		l.journal = l.journal[:0]
+		return
+	}
+	i := 0
+	for i < len(l.journal) && l.journal[i].index <= last {
+		i++
+	}
+	n := copy(l.journal, l.journal[i:])
+	clear(l.journal[n:])
+	l.journal = l.journal[:n]
+}
+
+// unconsumed returns the journaled messages the resumed session lacks,
+// oldest first.
+func (l *link) unconsumed() []*message {
+	l.jmu.Lock()
+	defer l.jmu.Unlock()
+	ms := make([]*message, len(l.journal))
+	for i, e := range l.journal {
+		ms[i] = e.msg
+	}
+	return ms
+}
+
+// fail ends the link for cause, dropping the connection at once; the
+// first cause wins. Safe from any goroutine.
+func (l *link) fail(cause error) {
+	l.endOnce.Do(func() {
+		l.cause = cause
+		close(l.ended)
+		if a, ok := l.conn.(live.Aborter); ok {
+			a.Abort()
+		} else {
+			go l.conn.Close() // Close may wait for a stuck write
+		}
+	})
+}
+
+// handover ends the link to move to a new connection, closing it
+// normally: the server retires it (goAway).
+func (l *link) handover() {
+	l.endOnce.Do(func() {
+		l.cause = errHandover
+		close(l.ended)
+		l.conn.Close()
+	})
+}
+
+// end marks the link over after its receive loop returned err.
+func (l *link) end(err error) {
+	l.endOnce.Do(func() {
+		l.cause = err
+		close(l.ended)
+	})
+}
+
+// isOver reports whether the link has ended.
+func (l *link) isOver() bool {
+	select {
+	case <-l.ended:
+		return true
+	default:
+		return false
+	}
+}
+
+// stopTimers stops the link's keepalive and watchdog.
+func (l *link) stopTimers() {
+	l.watchdog.Stop()
+	if l.keepalive != nil {
+		l.keepalive.Stop()
+	}
+	if l.handoverTimer != nil {
+		l.handoverTimer.Stop()
+	}
+}
+
+// ping checks the peer answers within one keepalive interval; it runs on
+// the keepalive timer's goroutine.
+func (l *link) ping() {
+	if l.isOver() {
+		return
+	}
+	interval := l.r.cfg.Keepalive
+	ctx, cancel := context.WithTimeout(context.Background(), interval)
+	err := l.conn.(live.Pinger).Ping(ctx)
+	cancel()
+	if l.isOver() {
+		return
+	}
+	if err != nil {
+		l.fail(&linkError{msg: fmt.Sprintf("keepalive: the model's server did not answer a ping within %v", interval), err: err})
+		return
+	}
+	l.keepalive.Reset(interval)
+}
