@@ -33,6 +33,7 @@ type link struct {
 
 	jmu     sync.Mutex
 	journal []journalEntry
+	turnEnd int // journal entries written before the newest turnComplete
 
 	keepalive *time.Timer // nil when keepalive is off
 
@@ -131,22 +132,32 @@ func (l *link) waitWrites(d time.Duration) {
 	}
 }
 
+// turnCompleted marks the messages written so far as part of a completed
+// turn. The receive loop calls it at turnComplete.
+func (l *link) turnCompleted() {
+	l.jmu.Lock()
+	l.turnEnd = len(l.journal)
+	l.jmu.Unlock()
+}
+
 // consumed trims the journal after a resumable handle: with transparent
 // resumption the server says which messages it consumed (through index
-// last); without, everything written before the handle arrived is in the
-// state the handle resumes. The receive loop calls it.
+// last); without, the messages of the turns completed before the handle
+// are in the state it resumes, and later ones may not be (the server
+// sends a handle after each turn, and one at setup). The receive loop
+// calls it.
 func (l *link) consumed(transparent bool, last int64) {
 	l.jmu.Lock()
 	defer l.jmu.Unlock()
-	if !transparent {
-		clear(l.journal)
-		l.journal = l.journal[:0]
-		return
-	}
 	i := 0
-	for i < len(l.journal) && l.journal[i].index <= last {
-		i++
+	if transparent {
+		for i < len(l.journal) && l.journal[i].index <= last {
+			i++
+		}
+	} else {
+		i = min(l.turnEnd, len(l.journal))
 	}
+	l.turnEnd = 0
 	n := copy(l.journal, l.journal[i:])
 	clear(l.journal[n:])
 	l.journal = l.journal[:n]

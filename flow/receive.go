@@ -51,6 +51,9 @@ func (r *run) handle(l *link, resp *live.Response) error {
 	if sc := resp.ServerContent; sc != nil {
 		if sc.TurnComplete {
 			boundary = true
+			if r.journaling {
+				l.turnCompleted()
+			}
 			r.turns++
 			if r.cfg.LLMCallsExceeded(r.turns + 1) {
 				// The model will not be called again: nothing the user
