@@ -255,14 +255,80 @@ type redactedError struct{ msg string }
 
 func (e *redactedError) Error() string { return e.msg }
 
-// redact returns err unchanged when its text contains none of secrets, and
-// otherwise a new error with every secret replaced by "[REDACTED]".
+// redact returns err unchanged when its text contains none of secrets as
+// a whole token, and otherwise a new error with each such occurrence
+// replaced by "[REDACTED]".
+//
+// A secret counts only where it stands delimited: not preceded or followed
+// by a character of the key alphabet [A-Za-z0-9_-] (see isKeyChar). So a
+// short key (even one character) cannot mangle the words of the message,
+// while a key in a header dump, a URL query or a quoted string is still
+// removed.
 func redact(err error, secrets ...string) error {
-	pairs := make([]string, 0, 2*len(secrets))
-	for _, s := range secrets {
-		pairs = append(pairs, s, "[REDACTED]")
+	if err == nil {
+		return nil
 	}
-	return rewrite(err, pairs...)
+	msg := err.Error()
+	changed := false
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		if out, ok := replaceToken(msg, s, "[REDACTED]"); ok {
+			msg, changed = out, true
+		}
+	}
+	if !changed {
+		return err
+	}
+	return &redactedError{msg: msg}
+}
+
+// replaceToken replaces every occurrence of tok in s that is not adjacent
+// to a key character, and reports whether it replaced any.
+func replaceToken(s, tok, with string) (string, bool) {
+	var b strings.Builder
+	done := 0 // s[:done] is in b, or nothing was replaced yet
+	replaced := false
+	for from := 0; ; {
+		i := strings.Index(s[from:], tok)
+		if i < 0 {
+			break
+		}
+		start, end := from+i, from+i+len(tok)
+		if delimited(s, start, end) {
+			b.WriteString(s[done:start])
+			b.WriteString(with)
+			done, replaced = end, true
+			from = end
+			continue
+		}
+		from = start + 1
+	}
+	if !replaced {
+		return s, false
+	}
+	b.WriteString(s[done:])
+	return b.String(), true
+}
+
+// delimited reports whether s[start:end] stands as a token of its own:
+// the characters around it, if any, are not key characters. An edge of
+// the token that is not itself a key character needs no delimiter.
+func delimited(s string, start, end int) bool {
+	if start > 0 && isKeyChar(s[start]) && isKeyChar(s[start-1]) {
+		return false
+	}
+	if end < len(s) && isKeyChar(s[end-1]) && isKeyChar(s[end]) {
+		return false
+	}
+	return true
+}
+
+// isKeyChar reports whether c belongs to the alphabet of API keys and
+// OAuth tokens' segments: ASCII letters, digits, '_' and '-'.
+func isKeyChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
 }
 
 // rewrite returns err unchanged when its text contains none of the old
