@@ -55,7 +55,10 @@ type LLMAgent struct {
 var _ Agent = (*LLMAgent)(nil)
 
 // New checks cfg and returns the agent it describes. An invalid cfg yields an
-// error matching [ErrInvalidConfig] that names the offending field.
+// error matching [ErrInvalidConfig] that names the offending field. A
+// Model, tool or sub-agent that is a nil pointer behind its interface (for
+// example a (*gemini.Model)(nil) left by an unchecked error) is refused
+// like a missing one.
 func New(cfg Config) (*LLMAgent, error) {
 	if err := validate(cfg); err != nil {
 		return nil, err

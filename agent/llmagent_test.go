@@ -10,6 +10,7 @@ import (
 	"github.com/adklive/adklive/agent"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow/live"
+	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/tool"
 )
 
@@ -35,6 +36,13 @@ func (a namedAgent) SubAgents() []agent.Agent { return a.subs }
 func (a namedAgent) RunLive(context.Context, *agent.InvocationContext) iter.Seq2[*event.Event, error] {
 	return func(func(*event.Event, error) bool) {}
 }
+
+// pointerTool is a tool with pointer receivers, so that a nil
+// *pointerTool is a tool.Tool.
+type pointerTool struct{}
+
+func (*pointerTool) Name() string        { return "pointer_tool" }
+func (*pointerTool) Description() string { return "" }
 
 func mustFunction(t *testing.T, name string) tool.FunctionTool {
 	t.Helper()
@@ -72,13 +80,18 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 		{"leading digit", agent.Config{Name: "1agent", Model: stubModel{}}, []string{"Name", "identifier"}},
 		{"dot in name", agent.Config{Name: "a.b", Model: stubModel{}}, []string{"Name", "identifier"}},
 		{"no model", agent.Config{Name: "root"}, []string{"Model", "required"}},
+		{"typed-nil model", agent.Config{Name: "root", Model: (*gemini.Model)(nil)}, []string{"Model", "nil *gemini.Model"}},
 		{"nil tool", agent.Config{Name: "root", Model: stubModel{}, Tools: []tool.Tool{nil}}, []string{"Tools[0]", "nil"}},
+		{"typed-nil tool", agent.Config{Name: "root", Model: stubModel{}, Tools: []tool.Tool{mustFunction(t, "lookup"), (*pointerTool)(nil)}},
+			[]string{"Tools[1]", "nil *agent_test.pointerTool"}},
 		{
 			"duplicate tool",
 			agent.Config{Name: "root", Model: stubModel{}, Tools: []tool.Tool{mustFunction(t, "lookup"), tool.GoogleSearch(), mustFunction(t, "lookup")}},
 			[]string{"Tools[2]", `"lookup"`, "Tools[0]"},
 		},
 		{"nil sub-agent", agent.Config{Name: "root", Model: stubModel{}, SubAgents: []agent.Agent{child, nil}}, []string{"SubAgents[1]", "nil"}},
+		{"typed-nil sub-agent", agent.Config{Name: "root", Model: stubModel{}, SubAgents: []agent.Agent{(*agent.LLMAgent)(nil)}},
+			[]string{"SubAgents[0]", "nil *agent.LLMAgent"}},
 		{
 			"sub-agent named like the parent",
 			agent.Config{Name: "child", Model: stubModel{}, SubAgents: []agent.Agent{child}},

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/internal/nilcheck"
 )
 
 // ErrInvalidConfig is matched (with errors.Is) by every error [New] returns.
@@ -25,6 +26,9 @@ func validate(cfg Config) error {
 	}
 	if cfg.Model == nil {
 		return invalid("Model", "is required (for example a *gemini.Model)")
+	}
+	if nilcheck.TypedNil(cfg.Model) {
+		return invalid("Model", "is a nil %T (was the error of the model's constructor checked?)", cfg.Model)
 	}
 	if err := validateTools(cfg); err != nil {
 		return err
@@ -71,6 +75,9 @@ func validateTools(cfg Config) error {
 		if t == nil {
 			return invalid(field, "is nil")
 		}
+		if nilcheck.TypedNil(t) {
+			return invalid(field, "is a nil %T (was the error of the tool's constructor checked?)", t)
+		}
 		name := t.Name()
 		if name == "" {
 			return invalid(field, "has no name")
@@ -95,6 +102,9 @@ func validateTree(root string, subAgents []Agent) error {
 			field := fmt.Sprintf("%s[%d]", path, i)
 			if sub == nil {
 				return invalid(field, "is nil")
+			}
+			if nilcheck.TypedNil(sub) {
+				return invalid(field, "is a nil %T (was the error of agent.New checked?)", sub)
 			}
 			name := sub.Name()
 			if err := ValidateName(name); err != nil {

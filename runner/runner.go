@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/adklive/adklive/agent"
+	"github.com/adklive/adklive/internal/nilcheck"
 	"github.com/adklive/adklive/session"
 )
 
@@ -49,8 +50,9 @@ type Runner struct {
 	logger     *slog.Logger
 }
 
-// New checks cfg and returns a Runner. A missing field yields an error
-// matching [ErrInvalidConfig] that names it.
+// New checks cfg and returns a Runner. A missing field, or an Agent or
+// SessionService that is a nil pointer behind its interface, yields an
+// error matching [ErrInvalidConfig] that names it.
 func New(cfg Config) (*Runner, error) {
 	appName := strings.TrimSpace(cfg.AppName)
 	switch {
@@ -58,8 +60,12 @@ func New(cfg Config) (*Runner, error) {
 		return nil, fmt.Errorf("%w: AppName is required", ErrInvalidConfig)
 	case cfg.Agent == nil:
 		return nil, fmt.Errorf("%w: Agent is required", ErrInvalidConfig)
+	case nilcheck.TypedNil(cfg.Agent):
+		return nil, fmt.Errorf("%w: Agent is a nil %T (was the error of agent.New checked?)", ErrInvalidConfig, cfg.Agent)
 	case cfg.SessionService == nil:
 		return nil, fmt.Errorf("%w: SessionService is required (for example session.InMemory())", ErrInvalidConfig)
+	case nilcheck.TypedNil(cfg.SessionService):
+		return nil, fmt.Errorf("%w: SessionService is a nil %T", ErrInvalidConfig, cfg.SessionService)
 	}
 	logger := cfg.Logger
 	if logger == nil {

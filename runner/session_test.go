@@ -13,6 +13,10 @@ import (
 	"github.com/adklive/adklive/session"
 )
 
+// customService is a session.Service of the application's own, here only
+// to be nil.
+type customService struct{ session.Service }
+
 func TestNewNamesTheMissingField(t *testing.T) {
 	h := newHarness(t, setup{})
 	tests := []struct {
@@ -24,6 +28,10 @@ func TestNewNamesTheMissingField(t *testing.T) {
 		{"blank app name", runner.Config{AppName: "  ", Agent: h.agent, SessionService: h.sessions}, "AppName"},
 		{"no agent", runner.Config{AppName: appName, SessionService: h.sessions}, "Agent"},
 		{"no session service", runner.Config{AppName: appName, Agent: h.agent}, "SessionService"},
+		{"typed-nil agent", runner.Config{AppName: appName, Agent: (*agent.LLMAgent)(nil), SessionService: h.sessions},
+			"Agent is a nil *agent.LLMAgent"},
+		{"typed-nil session service", runner.Config{AppName: appName, Agent: h.agent, SessionService: (*customService)(nil)},
+			"SessionService is a nil *runner_test.customService"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

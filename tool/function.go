@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"google.golang.org/genai"
+
+	"github.com/adklive/adklive/internal/nilcheck"
 )
 
 // ErrInvalidConfig is matched (with errors.Is) by every error NewFunction
@@ -42,10 +44,15 @@ type Func func(ctx Context, args map[string]any) (map[string]any, error)
 // NewFunction returns a function tool that runs fn. It fails with an error
 // matching ErrInvalidConfig when the name is empty, too long or has a
 // character the model does not accept, when both Parameters and
-// ParametersJSONSchema are set, or when fn is nil.
+// ParametersJSONSchema are set, when ParametersJSONSchema holds a nil
+// pointer or map, or when fn is nil.
 func NewFunction(cfg FunctionConfig, fn Func) (FunctionTool, error) {
 	if err := ValidateName(cfg.Name); err != nil {
 		return nil, err
+	}
+	if nilcheck.TypedNil(cfg.ParametersJSONSchema) {
+		return nil, fmt.Errorf("%w: function %q: ParametersJSONSchema is a nil %T; leave it unset for a function without arguments",
+			ErrInvalidConfig, cfg.Name, cfg.ParametersJSONSchema)
 	}
 	if cfg.Parameters != nil && cfg.ParametersJSONSchema != nil {
 		return nil, fmt.Errorf("%w: function %q: set Parameters or ParametersJSONSchema, not both", ErrInvalidConfig, cfg.Name)

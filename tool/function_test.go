@@ -15,6 +15,11 @@ import (
 
 func noop(tool.Context, map[string]any) (map[string]any, error) { return nil, nil }
 
+// jsonSchema stands for a JSON Schema type of another library.
+type jsonSchema struct {
+	Type string `json:"type"`
+}
+
 func TestNewFunctionValidates(t *testing.T) {
 	tests := []struct {
 		name string
@@ -32,6 +37,10 @@ func TestNewFunctionValidates(t *testing.T) {
 		{"both schemas", tool.FunctionConfig{Name: "f", Parameters: &genai.Schema{}, ParametersJSONSchema: map[string]any{}}, noop,
 			[]string{"Parameters", "ParametersJSONSchema"}},
 		{"nil function", tool.FunctionConfig{Name: "f"}, nil, []string{`"f"`, "nil"}},
+		{"typed-nil JSON schema", tool.FunctionConfig{Name: "f", ParametersJSONSchema: (*jsonSchema)(nil)}, noop,
+			[]string{`"f"`, "ParametersJSONSchema is a nil *tool_test.jsonSchema"}},
+		{"nil map JSON schema", tool.FunctionConfig{Name: "f", ParametersJSONSchema: map[string]any(nil)}, noop,
+			[]string{"ParametersJSONSchema is a nil map[string]interface {}"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

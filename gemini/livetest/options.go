@@ -1,8 +1,11 @@
 package livetest
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/adklive/adklive/internal/nilcheck"
 )
 
 // An Option configures a Server. Pass options to NewServer.
@@ -66,8 +69,13 @@ func WithTextFrames() Option {
 
 // WithResponder sets the scripted model that answers user turns for which
 // no script was queued with Server.Reply or Session.Reply. The default is
-// Echo.
+// Echo, which a nil r keeps. WithResponder panics if r holds a nil pointer
+// (or other nil value) of a type implementing Responder, which would fail
+// only at the first user turn.
 func WithResponder(r Responder) Option {
+	if nilcheck.TypedNil(r) {
+		panic(fmt.Sprintf("livetest: WithResponder: the Responder is a nil %T", r))
+	}
 	return func(c *config) {
 		if r != nil {
 			c.responder = r

@@ -2,6 +2,7 @@ package livetest_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -88,4 +89,21 @@ func TestWithVAD(t *testing.T) {
 	if turn.AudioDuration != 500*time.Millisecond {
 		t.Errorf("turn audio = %v, want 500ms: only the loud tone is speech, and 200ms of silence ends it", turn.AudioDuration)
 	}
+}
+
+// nilResponder is a Responder with a pointer receiver, to be nil.
+type nilResponder struct{}
+
+func (*nilResponder) Respond(context.Context, *livetest.Turn) livetest.Script { return nil }
+
+// A nil pointer given as the Responder is refused at once, naming its
+// type, instead of failing at the first user turn.
+func TestWithResponderRefusesTypedNil(t *testing.T) {
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, "WithResponder") || !strings.Contains(msg, "nil *livetest_test.nilResponder") {
+			t.Errorf("WithResponder((*nilResponder)(nil)) panicked with %q, want a message naming the nil *livetest_test.nilResponder", msg)
+		}
+	}()
+	livetest.WithResponder((*nilResponder)(nil))
 }
