@@ -9,6 +9,13 @@
 // Closing the queue ends the run: requests already queued are still
 // delivered, then the receive methods report [ErrClosed].
 //
+// Input the run could not send is refused by the send itself, with an
+// error matching [ErrInvalidRequest] that says what was wrong: a blob
+// that is neither audio nor an image, PCM audio with an odd number of
+// bytes, and, once a run has claimed the queue with its own check
+// ([WithCheck]), what that run refuses, such as activity signals while
+// automatic activity detection is on.
+//
 // A queue serves exactly one live run: the run claims it with [Queue.Claim],
 // and a queue that a run claimed cannot start another run, even once that
 // run has ended. A queue closed before any run claimed it can still be

@@ -62,7 +62,7 @@ func ExampleWithLimit() {
 	q := livequeue.New(livequeue.WithLimit(2))
 	defer q.Close()
 	for i := range 3 {
-		err := q.SendRealtime(&genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: []byte{byte(i)}})
+		err := q.SendRealtime(&genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: []byte{byte(i), 0}})
 		if errors.Is(err, livequeue.ErrFull) {
 			fmt.Printf("chunk %d dropped: %v\n", i, err)
 		}

@@ -40,7 +40,14 @@ func waitBlockedInReceive(t *testing.T, n int) {
 
 func text(s string) *genai.Content { return genai.NewContentFromText(s, genai.RoleUser) }
 
-func pcm(b ...byte) *genai.Blob { return &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: b} }
+// pcm returns a chunk of PCM16 audio holding b, with a zero byte after it
+// when len(b) is odd: PCM16 has two bytes a sample.
+func pcm(b ...byte) *genai.Blob {
+	if len(b)%2 != 0 {
+		b = append(b, 0)
+	}
+	return &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: b}
+}
 
 // receiveAll receives until the queue reports ErrClosed.
 func receiveAll(t *testing.T, q *livequeue.Queue) []livequeue.Request {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"google.golang.org/genai"
 )
@@ -53,6 +54,10 @@ type Queue struct {
 	claimed bool
 	// notify is called, outside mu, after each push and after Close.
 	notify func()
+
+	// check is the claiming run's rule for requests (see WithCheck), set
+	// once by Claim; sends load it without taking mu.
+	check atomic.Pointer[func(Request) error]
 }
 
 // Option configures a Queue.
@@ -95,7 +100,11 @@ func (q *Queue) SendContent(c *genai.Content) error {
 
 // SendRealtime queues a chunk of realtime media: an audio chunk or a video
 // frame. It is called for every 20–100 ms of audio, so it does no work
-// beyond validating b and appending it to the queue.
+// beyond validating b and appending it to the queue, and allocates nothing
+// once the queue has grown. A blob the run could not send (a MIME type
+// that is neither audio/* nor image/*, PCM audio with an odd number of
+// bytes: see Request.Validate) is refused with an error matching
+// ErrInvalidRequest that says what was wrong.
 func (q *Queue) SendRealtime(b *genai.Blob) error {
 	if b == nil {
 		return fmt.Errorf("%w: SendRealtime with nil blob", ErrInvalidRequest)
@@ -107,13 +116,16 @@ func (q *Queue) SendRealtime(b *genai.Blob) error {
 }
 
 // SendActivityStart queues the start of user activity, for runs with
-// automatic activity detection disabled.
+// automatic activity detection disabled. A run started with it on refuses
+// the signal here, with an error matching ErrInvalidRequest (see
+// WithCheck).
 func (q *Queue) SendActivityStart() error {
 	return q.push(Request{ActivityStart: true})
 }
 
 // SendActivityEnd queues the end of user activity, for runs with automatic
-// activity detection disabled.
+// activity detection disabled. A run started with it on refuses the
+// signal here, with an error matching ErrInvalidRequest (see WithCheck).
 func (q *Queue) SendActivityEnd() error {
 	return q.push(Request{ActivityEnd: true})
 }
@@ -125,7 +137,8 @@ func (q *Queue) SendAudioStreamEnd() error {
 	return q.push(Request{AudioStreamEnd: true})
 }
 
-// Send queues r after checking it with Request.Validate.
+// Send queues r after checking it with Request.Validate and with the
+// claiming run's check, if any (see WithCheck).
 func (q *Queue) Send(r Request) error {
 	if err := r.Validate(); err != nil {
 		return err
@@ -133,9 +146,19 @@ func (q *Queue) Send(r Request) error {
 	return q.push(r)
 }
 
-// push appends r. It returns ErrClosed after Close and ErrFull when the
-// queue is at its limit.
+// push appends r. It returns the claiming run's refusal (see WithCheck),
+// ErrClosed after Close and ErrFull when the queue is at its limit.
 func (q *Queue) push(r Request) error {
+	if check := q.check.Load(); check != nil {
+		if err := (*check)(r); err != nil {
+			select {
+			case <-q.done:
+				return ErrClosed // the run is over: that is what the sender needs to know
+			default:
+			}
+			return refused(err)
+		}
+	}
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
@@ -283,14 +306,59 @@ func (q *Queue) Len() int {
 // receives what was queued before the close and then ends normally. So a
 // client that sends a line and disconnects before the run starts loses
 // nothing, and one that disconnects at once ends the run without an error.
-func (q *Queue) Claim() error {
+//
+// The options install what the run refuses beyond Request.Validate (see
+// WithCheck). A Claim that returns ErrClaimed installs nothing.
+func (q *Queue) Claim(opts ...ClaimOption) error {
+	var c claim
+	for _, opt := range opts {
+		opt(&c)
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.claimed {
 		return ErrClaimed
 	}
 	q.claimed = true
+	if c.check != nil {
+		q.check.Store(&c.check)
+	}
 	return nil
+}
+
+// ClaimOption configures a run's claim on a queue. Pass options to
+// Queue.Claim.
+type ClaimOption func(*claim)
+
+// claim is the resolved set of options of one Claim.
+type claim struct {
+	check func(Request) error
+}
+
+// WithCheck installs a run's own rule for the requests it accepts, for
+// settings a request cannot be judged by alone: the runner, for example,
+// refuses activity signals while the run's automatic activity detection is
+// on. From the claim on, every send (SendContent, SendRealtime, the signal
+// methods and Send) calls check with the request after the request's own
+// validation, and if check returns an error the send returns it, wrapped
+// so that it matches ErrInvalidRequest, and queues nothing; once the queue
+// is closed, the send returns ErrClosed instead. Requests queued before the
+// claim are not checked.
+//
+// check runs on the sender's goroutine, possibly on several at once, for
+// every request, audio chunks included: it must be quick, safe for
+// concurrent use, and must not allocate on the path that accepts. Its
+// error should name what was wrong.
+func WithCheck(check func(Request) error) ClaimOption {
+	return func(c *claim) { c.check = check }
+}
+
+// refused returns a check's error as one that matches ErrInvalidRequest.
+func refused(err error) error {
+	if errors.Is(err, ErrInvalidRequest) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 }
 
 // Close closes the queue: later sends return ErrClosed, and Receive

@@ -70,6 +70,27 @@ func TestSendRejectsInvalidRequests(t *testing.T) {
 		{"request with empty content", func(q *livequeue.Queue) error {
 			return q.Send(livequeue.Request{Content: &genai.Content{}, ActivityEnd: true})
 		}, "content has no parts"},
+		{"text blob", func(q *livequeue.Queue) error {
+			return q.SendRealtime(&genai.Blob{MIMEType: "text/plain", Data: []byte("hi")})
+		}, `blob of MIME type "text/plain": realtime input takes audio/* chunks and image/* frames`},
+		{"video blob", func(q *livequeue.Queue) error {
+			return q.SendRealtime(&genai.Blob{MIMEType: "video/mp4", Data: []byte{0, 0, 0, 0x18}})
+		}, `blob of MIME type "video/mp4": realtime input takes audio/* chunks and image/* frames (send video as a stream of image frames`},
+		{"MIME type without a slash", func(q *livequeue.Queue) error {
+			return q.SendRealtime(&genai.Blob{MIMEType: "pcm", Data: []byte{1, 2}})
+		}, `blob of MIME type "pcm"`},
+		{"odd-length PCM audio", func(q *livequeue.Queue) error {
+			return q.SendRealtime(&genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: []byte{1, 2, 3}})
+		}, `audio blob of MIME type "audio/pcm;rate=16000" has 3 bytes, an odd number`},
+		{"odd-length PCM audio, MIME type in upper case", func(q *livequeue.Queue) error {
+			return q.SendRealtime(&genai.Blob{MIMEType: "Audio/PCM", Data: []byte{1}})
+		}, "has 1 bytes, an odd number"},
+		{"request with a video blob", func(q *livequeue.Queue) error {
+			return q.Send(livequeue.Request{Content: text("look"), Blob: &genai.Blob{MIMEType: "video/mp4", Data: []byte{0}}})
+		}, `"video/mp4"`},
+		{"request with odd-length PCM audio", func(q *livequeue.Queue) error {
+			return q.Send(livequeue.Request{Blob: &genai.Blob{MIMEType: "audio/pcm", Data: []byte{1, 2, 3}}, AudioStreamEnd: true})
+		}, "has 3 bytes, an odd number"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,6 +124,10 @@ func TestRequestValidateAccepts(t *testing.T) {
 		{ActivityEnd: true},
 		{AudioStreamEnd: true},
 		{ActivityStart: true, Blob: pcm(1), ActivityEnd: true},
+		{Blob: &genai.Blob{MIMEType: "image/jpeg", Data: []byte{0xff, 0xd8, 0xff}}}, // images may have any length
+		{Blob: &genai.Blob{MIMEType: " IMAGE/png", Data: []byte{1}}},
+		{Blob: &genai.Blob{MIMEType: "audio/wav", Data: []byte{1, 2, 3}}},  // not raw PCM: the length is the container's business
+		{Blob: &genai.Blob{MIMEType: "audio/pcmu", Data: []byte{1, 2, 3}}}, // μ-law: one byte a sample
 	} {
 		if err := r.Validate(); err != nil {
 			t.Errorf("%+v.Validate() = %v, want nil", r, err)

@@ -3,6 +3,7 @@ package livequeue
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"google.golang.org/genai"
 )
@@ -40,7 +41,14 @@ type Request struct {
 
 // Validate reports why r cannot be sent, or nil if it can. The error wraps
 // ErrInvalidRequest and names the problem: a request with nothing set, a
-// blob without a MIME type, content without parts or with a nil part.
+// blob whose MIME type is missing or is neither audio/* nor image/* (video
+// goes as image frames, so video/* is refused too), PCM audio
+// ("audio/pcm...") with an odd number of bytes, content without parts or
+// with a nil part.
+//
+// Validate checks the request alone; a run may refuse more (see
+// WithCheck), for example activity signals while automatic activity
+// detection is on.
 func (r Request) Validate() error {
 	if r.Content == nil && r.Blob == nil && !r.ActivityStart && !r.ActivityEnd && !r.AudioStreamEnd {
 		return fmt.Errorf("%w: no content, blob or signal is set", ErrInvalidRequest)
@@ -58,11 +66,35 @@ func (r Request) Validate() error {
 	return nil
 }
 
+// validateBlob checks a realtime blob without allocating when it is valid:
+// SendRealtime calls it for every audio chunk.
 func validateBlob(b *genai.Blob) error {
 	if b.MIMEType == "" {
 		return fmt.Errorf("%w: blob has no MIME type (for example \"audio/pcm;rate=16000\")", ErrInvalidRequest)
 	}
+	typ, sub, _ := strings.Cut(b.MIMEType, "/")
+	if typ != "audio" && typ != "image" { // the usual spellings skip the folding
+		typ = strings.TrimSpace(typ)
+	}
+	switch {
+	case typ == "audio" || strings.EqualFold(typ, "audio"):
+		if len(b.Data)%2 != 0 && isPCM(sub) {
+			return fmt.Errorf("%w: audio blob of MIME type %q has %d bytes, an odd number: PCM16 audio has 2 bytes per sample",
+				ErrInvalidRequest, b.MIMEType, len(b.Data))
+		}
+	case typ == "image" || strings.EqualFold(typ, "image"):
+	default:
+		return fmt.Errorf("%w: blob of MIME type %q: realtime input takes audio/* chunks and image/* frames "+
+			"(send video as a stream of image frames, for example image/jpeg)", ErrInvalidRequest, b.MIMEType)
+	}
 	return nil
+}
+
+// isPCM reports whether the subtype (and parameters) of an audio MIME type
+// name raw PCM: "pcm" in any case, as in "audio/pcm;rate=16000".
+func isPCM(sub string) bool {
+	sub = strings.TrimSpace(sub)
+	return len(sub) >= 3 && strings.EqualFold(sub[:3], "pcm") && (len(sub) == 3 || sub[3] == ';' || sub[3] == ' ')
 }
 
 func validateContent(c *genai.Content) error {
