@@ -18,6 +18,12 @@
 //		writeClient(conn, ev)
 //	}
 //
+// When a run claims its queue it installs the checks that depend on its
+// RunConfig (see livequeue.WithCheck): while automatic activity detection
+// is on, SendActivityStart and SendActivityEnd on the run's queue fail
+// with an error matching livequeue.ErrInvalidRequest instead of reaching
+// the model, which would end the session for them.
+//
 // What is persisted follows flow.Persist: merged text, finished
 // transcriptions, function calls and responses, control events and the
 // user's typed text are appended to the session once each; partial chunks,

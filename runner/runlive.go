@@ -88,7 +88,7 @@ func (r *Runner) start(ctx context.Context, userID, sessionID string, q *liveque
 	if err != nil {
 		return nil, err
 	}
-	if err := q.Claim(); err != nil {
+	if err := q.Claim(queueCheck(cfg)); err != nil {
 		return nil, fmt.Errorf("runner: RunLive needs a new queue per run: %w", err)
 	}
 	invocationID := event.NewInvocationID()
