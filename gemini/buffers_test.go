@@ -4,18 +4,19 @@ import (
 	"bytes"
 	"testing"
 
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // Messages of every size, larger than any buffer a connection has had and
 // then smaller again, on two connections of one model that share its
 // buffers, reach the server whole and in order.
 func TestMessagesOfEverySizeArriveWhole(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()

@@ -10,16 +10,17 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 func TestSetupNeverCompletes(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	srv := livetest.NewServer(livetest.WithoutSetupComplete())
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
@@ -64,7 +65,8 @@ func TestCloseCodes(t *testing.T) {
 		{1011, "You exceeded your current quota, please check your plan and billing details.", false, true},
 		{1011, "Resource has been exhausted (e.g. check quota).", false, true},
 	}
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	srv := livetest.NewServer()
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", nil)
@@ -135,7 +137,8 @@ func checkClosedWith(ctx context.Context, t *testing.T, c live.Conn, code websoc
 }
 
 func TestCloseSendsNormalClosure(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -182,7 +185,8 @@ func TestCloseSendsNormalClosure(t *testing.T) {
 }
 
 func TestReceiveContextEndsConnection(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -214,7 +218,8 @@ func TestReceiveContextEndsConnection(t *testing.T) {
 }
 
 func TestAPIKeyRejected(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	srv := livetest.NewServer(livetest.WithAPIKey("right-key"))
 	defer srv.Close()
 	m := newModel(t, srv, genai.BackendGeminiAPI, "gemini-live-2.5-flash-preview", &gemini.Config{APIKey: "wrong-key"})

@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 var history = []*genai.Content{
@@ -38,7 +38,8 @@ func TestHistorySeeding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			leaktest.Check(t)
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 			ctx := testContext(t)
 			srv := livetest.NewServer()
 			defer srv.Close()
@@ -75,7 +76,8 @@ func TestHistorySeeding(t *testing.T) {
 // content that cannot be expressed so is refused before it is sent, and
 // realtime audio goes as audio.
 func TestLive31Input(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -162,7 +164,8 @@ func TestLive31Input(t *testing.T) {
 // TestInvalidInputIsRefused checks that malformed input never reaches the
 // wire and says what was wrong.
 func TestInvalidInputIsRefused(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()

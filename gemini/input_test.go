@@ -6,18 +6,19 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // TestConcurrentSends sends from many goroutines at once: every message
 // arrives whole.
 func TestConcurrentSends(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -61,7 +62,8 @@ func TestConcurrentSends(t *testing.T) {
 }
 
 func TestRealtimeInputReachesServer(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -106,7 +108,8 @@ func TestRealtimeInputReachesServer(t *testing.T) {
 }
 
 func TestMediaChunksOption(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()

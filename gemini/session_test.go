@@ -7,18 +7,19 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 func TestTextTurn(t *testing.T) {
 	for _, backend := range backends {
 		t.Run(backend.String(), func(t *testing.T) {
-			leaktest.Check(t)
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 			ctx := testContext(t)
 			srv := livetest.NewServer()
 			defer srv.Close()
@@ -78,7 +79,8 @@ func TestTextTurn(t *testing.T) {
 func TestToolCallRoundTrip(t *testing.T) {
 	for _, backend := range backends {
 		t.Run(backend.String(), func(t *testing.T) {
-			leaktest.Check(t)
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 			ctx := testContext(t)
 			srv := livetest.NewServer()
 			defer srv.Close()
@@ -129,7 +131,8 @@ func TestToolCallRoundTrip(t *testing.T) {
 }
 
 func TestResumptionUpdateAndGoAway(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()
@@ -169,7 +172,8 @@ func TestResumptionUpdateAndGoAway(t *testing.T) {
 }
 
 func TestTextFramesAccepted(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer(livetest.WithTextFrames())
 	defer srv.Close()
@@ -190,7 +194,8 @@ func TestTextFramesAccepted(t *testing.T) {
 // TestServerErrors checks what Receive returns for an in-band error, a
 // frame that does not decode, and a frame over the read limit.
 func TestServerErrors(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx := testContext(t)
 	srv := livetest.NewServer()
 	defer srv.Close()

@@ -7,14 +7,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/adklive/adklive/internal/leaktest"
+	"go.uber.org/goleak"
+
 	"github.com/adklive/adklive/livequeue"
 )
 
 // TestConcurrentSendersKeepOrder checks under -race that requests from
 // many senders are all delivered once, each sender's in its own order.
 func TestConcurrentSendersKeepOrder(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	const senders, perSender = 8, 2000
 	q := livequeue.New()
 
@@ -56,7 +58,8 @@ func TestConcurrentSendersKeepOrder(t *testing.T) {
 // request is delivered exactly once and no receiver is left waiting while
 // requests are queued.
 func TestConcurrentReceivers(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	const receivers, total = 4, 5000
 	q := livequeue.New()
 
@@ -107,7 +110,8 @@ func TestConcurrentReceivers(t *testing.T) {
 // as many requests arrive, every receiver gets one: a wake-up is never
 // swallowed while requests are queued.
 func TestBlockedReceiversAllWake(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	const receivers, rounds = 4, 50
 	q := livequeue.New()
 	defer q.Close()

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 
-	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 )
 
@@ -49,7 +49,8 @@ func TestCloseSemantics(t *testing.T) {
 }
 
 func TestCloseConcurrentWithSends(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	q := livequeue.New()
 	var (
 		wg       sync.WaitGroup
@@ -87,7 +88,8 @@ func TestCloseConcurrentWithSends(t *testing.T) {
 }
 
 func TestReceiveWaitsForSend(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	q := livequeue.New()
 	defer q.Close()
 	got := make(chan livequeue.Request)
@@ -108,7 +110,8 @@ func TestReceiveWaitsForSend(t *testing.T) {
 }
 
 func TestCloseUnblocksReceive(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	q := livequeue.New()
 	errc := make(chan error)
 	go func() {
@@ -139,7 +142,8 @@ func TestReceiveContextDone(t *testing.T) {
 		}
 	})
 	t.Run("cancelled while blocked", func(t *testing.T) {
-		leaktest.Check(t)
+		ignore := goleak.IgnoreCurrent()
+		t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 		q := livequeue.New()
 		ctx, cancel := context.WithCancel(context.Background())
 		errc := make(chan error)

@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/runner"
@@ -53,7 +53,8 @@ type setup struct {
 // stops the server, and checks that no goroutine outlived the test.
 func newHarness(t *testing.T, s setup) *harness {
 	t.Helper()
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	srv := livetest.NewServer(s.opts...)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { checkClientsClosed(t, srv) })

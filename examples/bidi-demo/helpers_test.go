@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"go.uber.org/goleak"
 
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/examples/internal/simulator"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // Models for the two modalities the demo chooses between.
@@ -47,7 +47,8 @@ func startDemo(t *testing.T, args ...string) *demo {
 // goroutines behind.
 func startProgram(t *testing.T, args ...string) *demo {
 	t.Helper()
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx, cancel := context.WithCancel(context.Background())
 	stdoutR, stdoutW := io.Pipe()
 	d := &demo{cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
@@ -255,7 +256,8 @@ type testServer struct {
 // left behind.
 func startServer(t *testing.T, model string) *testServer {
 	t.Helper()
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	backend, err := simulator.Open(t.Context(), simulator.Config{Model: model, Force: true, Logger: logger})

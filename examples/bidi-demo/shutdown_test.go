@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/coder/websocket"
+	"go.uber.org/goleak"
 )
 
 func TestShutdownClosesEveryOpenConnection(t *testing.T) {
@@ -62,11 +62,11 @@ func TestClosedConnectionsLeaveNoGoroutines(t *testing.T) {
 		c.ws.Close(websocket.StatusNormalClosure, "")
 	}
 	talk() // warm up the server's shared goroutines
-	before := leaktest.Take()
+	before := goleak.IgnoreCurrent()
 	for range 5 {
 		talk()
 	}
-	before.Verify(t)
+	goleak.VerifyNone(t, before)
 }
 
 // A WebSocket that arrives while the server shuts down is refused, or

@@ -11,9 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/adklive/adklive/examples/internal/simulator"
 	"github.com/adklive/adklive/examples/internal/wav"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // speechWAV writes a WAV file of d of a loud tone (speech to the
@@ -36,7 +37,8 @@ func speechWAV(t *testing.T, rate int, d time.Duration) string {
 }
 
 func TestAudioFileIsStreamedAsMicrophoneInput(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	opts := options{
@@ -73,7 +75,8 @@ func TestAudioFileIsStreamedAsMicrophoneInput(t *testing.T) {
 
 func TestAudioFlagStreamsInRealTime(t *testing.T) {
 	clearCredentials(t)
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	file := speechWAV(t, 16000, 500*time.Millisecond)
 	var stdout, stderr bytes.Buffer
 	start := time.Now()

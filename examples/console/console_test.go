@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/adklive/adklive/examples/internal/simulator"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // credentialVars are the variables gemini reads credentials and endpoints
@@ -50,7 +51,8 @@ func replyLines(t *testing.T, out string) []string {
 
 func TestRunChatsWithTheSimulatorWithoutCredentials(t *testing.T) {
 	clearCredentials(t)
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 
@@ -83,7 +85,8 @@ func TestRunChatsWithTheSimulatorWithoutCredentials(t *testing.T) {
 }
 
 func TestChatPrintsTheTranscriptOfAudioAnswers(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 
@@ -107,7 +110,8 @@ func TestChatPrintsTheTranscriptOfAudioAnswers(t *testing.T) {
 }
 
 func TestRunEndsAtOnceOnEmptyInput(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	var stdout, stderr bytes.Buffer
 	if err := run(t.Context(), strings.NewReader(""), &stdout, &stderr, []string{"-simulator", "-session", "s-1"}); err != nil {
 		t.Fatalf("run: %v", err)
@@ -121,7 +125,8 @@ func TestRunEndsAtOnceOnEmptyInput(t *testing.T) {
 }
 
 func TestRunEndsWhenContextIsCancelled(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	var stdout, stderr bytes.Buffer

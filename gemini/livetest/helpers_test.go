@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 const (
@@ -31,7 +31,8 @@ const (
 // goroutine may remain.
 func newServer(t *testing.T, opts ...livetest.Option) *livetest.Server {
 	t.Helper()
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	srv := livetest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	return srv

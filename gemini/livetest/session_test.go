@@ -8,10 +8,10 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 func TestSessionSendInjectsMessages(t *testing.T) {
@@ -207,7 +207,8 @@ func TestWaitSessionContext(t *testing.T) {
 }
 
 func TestServerCloseEndsSessions(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	srv := livetest.NewServer()
 	c := connect(t, srv, `{"model":"`+geminiModel+`"}`)
 	sess, _ := srv.WaitSession(c.ctx, 0)

@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/adklive/adklive/flow/live"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // clearCredentials unsets every variable gemini reads credentials from, for
@@ -24,7 +25,8 @@ func clearCredentials(t *testing.T) {
 }
 
 func TestOpenWithoutCredentialsStartsTheSimulator(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	clearCredentials(t)
 	b, err := Open(context.Background(), Config{Model: "gemini-2.5-flash-native-audio-preview-12-2025", Responder: fast})
 	if err != nil {
@@ -69,7 +71,8 @@ func TestOpenWithCredentialsUsesGemini(t *testing.T) {
 }
 
 func TestOpenForcedUsesTheSimulator(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	clearCredentials(t)
 	t.Setenv("GOOGLE_API_KEY", "secret-key-123")
 	b, err := Open(context.Background(), Config{Model: "gemini-2.5-flash", Force: true})
@@ -98,7 +101,8 @@ func TestOpenReportsBrokenCredentials(t *testing.T) {
 }
 
 func TestSimulatorConnectionsAreLoggedAtDebugOnly(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	clearCredentials(t)
 	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelDebug} {
 		var logs bytes.Buffer

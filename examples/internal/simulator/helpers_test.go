@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 // fast is a Responder setting without pacing, for tests that do not
@@ -25,7 +25,8 @@ var fast = Options{TextDelay: -1, AudioLead: -1}
 // end of the test.
 func dial(t *testing.T, opts Options, setup *genai.LiveClientSetup, history ...*genai.Content) live.Conn {
 	t.Helper()
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	srv := livetest.NewServer(livetest.WithResponder(NewResponder(opts)))
 	t.Cleanup(srv.Close)
 	m, err := gemini.NewModel(context.Background(), "gemini-2.5-flash-native-audio-preview-12-2025",
