@@ -12,13 +12,13 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
-	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/runner"
@@ -36,7 +36,8 @@ func newLive(t *testing.T, cfg runconfig.RunConfig, opts ...livetest.Option) (*l
 	t.Helper()
 	srv := livetest.NewServer(opts...)
 	t.Cleanup(srv.Close)
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	quiet := slog.New(slog.DiscardHandler)
 	m, err := gemini.NewModel(context.Background(), liveModel, &gemini.Config{
 		Backend: genai.BackendGeminiAPI, APIKey: "test-key", BaseURL: srv.URL, Logger: quiet,

@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/flow/live"
-	"github.com/adklive/adklive/internal/leaktest"
 )
 
 func TestRunMapsServerMessages(t *testing.T) {
@@ -222,7 +222,8 @@ func TestRunMapsServerMessages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			leaktest.Check(t)
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 			p, m := newParams(t)
 			m.conn.sessionID = "live-session-1"
 			m.conn.reply(tc.script...)
@@ -282,7 +283,8 @@ func TestRunCopiesCustomMetadataOntoEveryEvent(t *testing.T) {
 }
 
 func TestRunDeliversEveryEventToASlowConsumer(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	const chunks = 300 // far more than the run buffers
 	go func() {

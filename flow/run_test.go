@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/flow/live"
-	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/runner"
 	"github.com/adklive/adklive/tool"
@@ -157,7 +157,8 @@ func TestRunDoesNotResendHistoryWhenResuming(t *testing.T) {
 
 func TestRunEnds(t *testing.T) {
 	t.Run("queue closed: no error", func(t *testing.T) {
-		leaktest.Check(t)
+		ignore := goleak.IgnoreCurrent()
+		t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 		p, m := newParams(t)
 		m.conn.reply(modelText("Hi"))
 		if err := p.Queue.SendRealtime(&genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: []byte{0, 0}}); err != nil {
@@ -173,7 +174,8 @@ func TestRunEnds(t *testing.T) {
 		}
 	})
 	t.Run("context cancelled: the context's error", func(t *testing.T) {
-		leaktest.Check(t)
+		ignore := goleak.IgnoreCurrent()
+		t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 		p, m := newParams(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
@@ -208,7 +210,8 @@ func TestRunEnds(t *testing.T) {
 		}
 	})
 	t.Run("consumer stops ranging", func(t *testing.T) {
-		leaktest.Check(t)
+		ignore := goleak.IgnoreCurrent()
+		t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 		p, m := newParams(t)
 		for range 100 {
 			m.conn.reply(modelText("x"))
@@ -227,7 +230,8 @@ func TestRunEnds(t *testing.T) {
 		}
 	})
 	t.Run("server ends the connection: its error", func(t *testing.T) {
-		leaktest.Check(t)
+		ignore := goleak.IgnoreCurrent()
+		t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 		p, m := newParams(t)
 		fatal := &backendError{msg: "fake: 1007 invalid argument"}
 		m.conn.end(fatal)
@@ -258,7 +262,8 @@ func TestRunEnforcesMaxLLMCalls(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			leaktest.Check(t)
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 			p, m := newParams(t)
 			p.RunConfig.MaxLLMCalls = tc.limit
 			for range tc.turns {
@@ -295,7 +300,8 @@ func TestRunEnforcesMaxLLMCalls(t *testing.T) {
 }
 
 func TestRunSendsNothingOnceTheLLMCallLimitIsReached(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	p.RunConfig.MaxLLMCalls = 1
 	m.conn.reply(modelText("Hi"), turnComplete)
@@ -367,7 +373,8 @@ func TestRunFlushesPendingTextWhenItEnds(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			leaktest.Check(t)
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 			p, m := newParams(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -407,7 +414,8 @@ func TestRunFlushesPendingTextWhenItEnds(t *testing.T) {
 // full), a consumer that goes on ranging still reaches the end of the run
 // and its error: the run never leaves it waiting.
 func TestRunCancelledWithAFullBufferStillEnds(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	m.conn.delivered = make(chan *live.Response, 100)
 	for range 100 {

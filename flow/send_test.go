@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/flow/live"
-	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runner"
 )
@@ -130,7 +130,8 @@ func TestRunSendsQueuedRequests(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			leaktest.Check(t)
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 			p, m := newParams(t)
 			if tc.vadOff {
 				p.RunConfig.RealtimeInputConfig = &genai.RealtimeInputConfig{
@@ -206,7 +207,8 @@ func TestRunErrorEventsNameTheProblem(t *testing.T) {
 }
 
 func TestRunReportsAFailedSendAndGoesOn(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	m.conn.sendErr = func(msg clientMessage) error {
 		if msg.Realtime != nil && msg.Realtime.Video != nil {
@@ -236,7 +238,8 @@ func TestRunReportsAFailedSendAndGoesOn(t *testing.T) {
 }
 
 func TestRunUserEventPrecedesTheAnswer(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	go func() {
 		// The server answers only once the turn arrived.
@@ -267,7 +270,8 @@ func TestRunUserEventPrecedesTheAnswer(t *testing.T) {
 // answers before SendContent has returned: the answer must still follow
 // the user's event.
 func TestRunUserEventPrecedesAnAnswerThatArrivesMidSend(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	for range 20 {
 		p, m := newParams(t)
 		m.conn.delivered = make(chan *live.Response, 8)
@@ -306,7 +310,8 @@ func TestRunUserEventPrecedesAnAnswerThatArrivesMidSend(t *testing.T) {
 }
 
 func TestRunYieldsNoUserEventForContentTheModelRejects(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	m.conn.checkContent = true
 	m.conn.sendErr = func(msg clientMessage) error {
@@ -349,7 +354,8 @@ func TestRunYieldsNoUserEventForContentTheModelRejects(t *testing.T) {
 // run's sender go idle and start again, all reach the connection, each
 // sender's in its order, and closing the queue ends the run after them.
 func TestRunSendsEverythingFromConcurrentSenders(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	const senders, each = 4, 200
 	done := make(chan result, 1)

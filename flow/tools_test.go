@@ -8,11 +8,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/flow/live"
-	"github.com/adklive/adklive/internal/leaktest"
 	"github.com/adklive/adklive/tool"
 )
 
@@ -74,7 +74,8 @@ func runUntilTurnComplete(t *testing.T, p flow.Params, turns int) result {
 }
 
 func TestRunFunctionToolRoundTrip(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	var got tool.Context
 	weather := mustFunction(t, "get_weather", func(ctx tool.Context, args map[string]any) (map[string]any, error) {
@@ -144,7 +145,8 @@ func TestRunAnswersFailingToolsWithErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			leaktest.Check(t)
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 			p, m := newParams(t)
 			p.Tools = []tool.Tool{mustFunction(t, "lookup", tc.fn)}
 			m.conn.reply(toolCall(&genai.FunctionCall{ID: "c1", Name: tc.call}))
@@ -181,7 +183,8 @@ func TestRunAnswersFailingToolsWithErrors(t *testing.T) {
 }
 
 func TestRunToolCallCancellation(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	started := make(chan struct{})
 	cancelled := make(chan error, 1)
@@ -228,7 +231,8 @@ func TestRunToolCallCancellation(t *testing.T) {
 }
 
 func TestRunEndCancelsRunningTools(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	started := make(chan struct{})
 	var toolErr error
@@ -255,7 +259,8 @@ func TestRunEndCancelsRunningTools(t *testing.T) {
 }
 
 func TestRunTurnCompleteBeforeToolResponse(t *testing.T) {
-	leaktest.Check(t)
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	p, m := newParams(t)
 	release := make(chan struct{})
 	p.Tools = []tool.Tool{mustFunction(t, "get_time", func(tool.Context, map[string]any) (map[string]any, error) {
@@ -322,7 +327,8 @@ func TestRunMarksLongRunningCalls(t *testing.T) {
 func TestRunLimitsConcurrentTools(t *testing.T) {
 	for _, limit := range []int{0, 1} {
 		t.Run(map[int]string{0: "no limit", 1: "one at a time"}[limit], func(t *testing.T) {
-			leaktest.Check(t)
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 			p, m := newParams(t)
 			p.RunConfig.MaxConcurrentTools = limit
 			var mu sync.Mutex
