@@ -45,6 +45,12 @@ func findEnvFile(flagValue string) (string, error) {
 	return flagValue, nil
 }
 
+// The .env parser is our own rather than github.com/joho/godotenv, which
+// parses the same files the same way but, in v1.5.1, reports a bad line
+// without its line number and with the value quoted in the message (an
+// API key, for this file), and accepts names such as 1BAD that no shell
+// could export. A .env error here names the file and line, never a value.
+
 // loadDotEnv reads KEY=VALUE lines from file and sets each variable that
 // lookup reports unset, the python-dotenv default. It returns how many it
 // set. Blank lines and lines starting with # are skipped; "export " before
