@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -17,6 +18,15 @@ const defaultModel = "gemini-2.5-flash-native-audio-preview-12-2025"
 // defaultMaxFrame bounds one client frame: a camera snapshot, base64 in
 // JSON, is a few hundred kilobytes; an audio chunk a few kilobytes.
 const defaultMaxFrame = 4 << 20
+
+// defaultHost is where the demo listens unless -addr says otherwise: the
+// loopback interface, so only this machine can reach it. The demo has no
+// authentication, and with real credentials whoever reaches it talks to
+// Gemini on the owner's account.
+const defaultHost = "127.0.0.1"
+
+// defaultPort is the port of ADK's demo.
+const defaultPort = "8000"
 
 // envAuto is the -env value that searches the usual places for .env.
 const envAuto = "auto"
@@ -39,7 +49,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	cfg := &config{}
 	fs := flag.NewFlagSet("bidi-demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.addr, "addr", "", "listen address HOST:PORT (default :8000, or :$PORT)")
+	fs.StringVar(&cfg.addr, "addr", "", "listen address HOST:PORT (default "+defaultHost+":"+defaultPort+", or "+defaultHost+":$PORT); 0.0.0.0:PORT makes the demo reachable from other machines")
 	fs.StringVar(&cfg.model, "model", "", "model name (default $DEMO_AGENT_MODEL, or "+defaultModel+")")
 	fs.BoolVar(&cfg.simulate, "simulator", false, "use the local Live simulator even when credentials are configured")
 	origins := fs.String("allow-origins", "", "extra origins allowed to open the WebSocket: comma-separated host patterns (path.Match syntax), e.g. \"example.com,*.example.org\"")
@@ -68,16 +78,21 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 }
 
 // applyEnvironment fills what the flags left unset from the environment:
-// the address from PORT, the model from DEMO_AGENT_MODEL.
+// the port from PORT (the host stays the loopback interface: only -addr
+// changes it), the model from DEMO_AGENT_MODEL.
 func (cfg *config) applyEnvironment(getenv func(string) string) error {
 	if cfg.addr == "" {
-		cfg.addr = ":8000"
-		if port := strings.TrimSpace(getenv("PORT")); port != "" {
-			cfg.addr = ":" + port
+		port := defaultPort
+		if p := strings.TrimSpace(getenv("PORT")); p != "" {
+			if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+				return fmt.Errorf("PORT %q is not a port number (0 to 65535); to choose the interface too, use -addr HOST:PORT", p)
+			}
+			port = p
 		}
+		cfg.addr = net.JoinHostPort(defaultHost, port)
 	}
 	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
-		return fmt.Errorf("listen address %q: want HOST:PORT or :PORT (from -addr or PORT): %w", cfg.addr, err)
+		return fmt.Errorf("-addr %q: want HOST:PORT, for example %s:%s: %w", cfg.addr, defaultHost, defaultPort, err)
 	}
 	if cfg.model == "" {
 		cfg.model = strings.TrimSpace(getenv("DEMO_AGENT_MODEL"))

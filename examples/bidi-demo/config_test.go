@@ -18,15 +18,17 @@ func TestConfigFromFlagsAndEnvironment(t *testing.T) {
 		want config
 	}{
 		{"defaults", nil, nil,
-			config{addr: ":8000", model: defaultModel, maxFrame: defaultMaxFrame, envFile: envAuto}},
+			config{addr: "127.0.0.1:8000", model: defaultModel, maxFrame: defaultMaxFrame, envFile: envAuto}},
 		{"PORT", nil, map[string]string{"PORT": "9090"},
-			config{addr: ":9090", model: defaultModel, maxFrame: defaultMaxFrame, envFile: envAuto}},
+			config{addr: "127.0.0.1:9090", model: defaultModel, maxFrame: defaultMaxFrame, envFile: envAuto}},
 		{"-addr wins over PORT", []string{"-addr", "127.0.0.1:7000"}, map[string]string{"PORT": "9090"},
 			config{addr: "127.0.0.1:7000", model: defaultModel, maxFrame: defaultMaxFrame, envFile: envAuto}},
+		{"-addr exposes", []string{"-addr", "0.0.0.0:8000"}, nil,
+			config{addr: "0.0.0.0:8000", model: defaultModel, maxFrame: defaultMaxFrame, envFile: envAuto}},
 		{"DEMO_AGENT_MODEL", nil, map[string]string{"DEMO_AGENT_MODEL": " gemini-live-2.5-flash "},
-			config{addr: ":8000", model: "gemini-live-2.5-flash", maxFrame: defaultMaxFrame, envFile: envAuto}},
+			config{addr: "127.0.0.1:8000", model: "gemini-live-2.5-flash", maxFrame: defaultMaxFrame, envFile: envAuto}},
 		{"everything", []string{"-simulator", "-v", "-env", "none", "-max-frame", "2048", "-allow-origins", "a.example, *.b.example,", "-model", "m"}, nil,
-			config{addr: ":8000", model: "m", simulate: true, verbose: true, envFile: "none", maxFrame: 2048,
+			config{addr: "127.0.0.1:8000", model: "m", simulate: true, verbose: true, envFile: "none", maxFrame: 2048,
 				allowedOrigins: []string{"a.example", "*.b.example"}}},
 	}
 	for _, tt := range tests {
@@ -54,8 +56,10 @@ func TestBadConfigIsNamed(t *testing.T) {
 		{[]string{"-allow-origins", "[bad"}, nil, `bad pattern "[bad"`},
 		{[]string{"-max-frame", "10"}, nil, "-max-frame 10 is too small"},
 		{[]string{"extra"}, nil, "unexpected arguments"},
-		{[]string{"-addr", "8000"}, nil, `listen address "8000"`},
-		{nil, map[string]string{"PORT": "80:80"}, "from -addr or PORT"},
+		{[]string{"-addr", "8000"}, nil, `-addr "8000": want HOST:PORT`},
+		{nil, map[string]string{"PORT": "80:80"}, `PORT "80:80" is not a port number`},
+		{nil, map[string]string{"PORT": "0.0.0.0:8000"}, "use -addr HOST:PORT"},
+		{nil, map[string]string{"PORT": "70000"}, `PORT "70000" is not a port number`},
 	}
 	for _, tt := range tests {
 		cfg, err := parseFlags(tt.args, io.Discard)

@@ -6,7 +6,9 @@
 //
 //	go run ./examples/bidi-demo
 //
-// and open the URL it prints (http://localhost:8000 by default). With no
+// and open the URL it prints (http://127.0.0.1:8000 by default; the
+// demo listens on the loopback interface only, unless -addr says
+// otherwise). With no
 // credentials it starts an embedded local Live API simulator and says so
 // on the page and in the log, so it works offline. To talk to Gemini, set
 // the same environment as ADK's demo, in the environment or in a .env
@@ -48,7 +50,10 @@
 //
 // # Flags
 //
-//	-addr HOST:PORT      listen address (default :8000, or :$PORT)
+//	-addr HOST:PORT      listen address (default 127.0.0.1:8000; PORT changes
+//	                     only the port); -addr 0.0.0.0:8000 makes the demo
+//	                     reachable from other machines, which the log says,
+//	                     with a warning when real credentials are in use
 //	-simulator           use the local simulator even with credentials
 //	-allow-origins LIST  extra origins allowed to open the WebSocket,
 //	                     comma-separated host patterns (path.Match syntax)

@@ -82,7 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	url := serveURL(ln.Addr())
 	fmt.Fprintf(stdout, "bidi-demo: serving %s\n", url)
-	logger.Info("serving", "url", url, "model", cfg.model, "simulator", backend.Simulated)
+	logger.Info("serving", "addr", ln.Addr().String(), "url", url, "model", cfg.model, "simulator", backend.Simulated)
+	announceExposure(logger, ln.Addr(), !backend.Simulated)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()
@@ -107,6 +108,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// announceExposure says plainly when other machines can reach the demo
+// listening on addr (anything but a loopback address), and warns when it
+// talks to Gemini with real credentials: the demo has no authentication,
+// so whoever reaches it spends the owner's API key or Vertex AI project.
+func announceExposure(logger *slog.Logger, addr net.Addr, realCredentials bool) {
+	if !reachableFromOtherMachines(addr) {
+		return
+	}
+	if realCredentials {
+		logger.Warn("the demo is reachable from other machines on "+addr.String()+
+			" and uses your real credentials (API key or Vertex AI): anyone who can connect talks to Gemini "+
+			"on your account; listen on "+defaultHost+" unless that is what you want",
+			"addr", addr.String())
+		return
+	}
+	logger.Info("the demo is reachable from other machines on "+addr.String()+" (the local simulator: no credentials in use)",
+		"addr", addr.String())
+}
+
+// reachableFromOtherMachines reports whether a listener on addr accepts
+// connections from other machines: it does unless it is bound to a
+// loopback address.
+func reachableFromOtherMachines(addr net.Addr) bool {
+	host, _, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }
 
 // serveURL is the URL to open for a listener: localhost when it listens on
