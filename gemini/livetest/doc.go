@@ -53,7 +53,11 @@
 // Turns end as on the real service: a clientContent with turnComplete, a
 // realtimeInput.text, an activityEnd, an audioStreamEnd, or, with
 // automatic activity detection (the default), silence after speech in the
-// audio stream (see VADConfig). Speech, activityStart or new client
+// audio stream (see VADConfig). A toolResponse that answers no outstanding
+// function call (an unsolicited one, or one without an id) also starts a
+// turn, as on Vertex AI: the model answers it (Turn.ToolResponses,
+// TriggerToolResponse); a response to an outstanding call continues the
+// turn that made the call. Speech, activityStart or new client
 // content while the model is answering interrupts it: the client gets
 // interrupted, toolCallCancellation for pending calls, and turnComplete.
 //

@@ -45,6 +45,8 @@ type pendingInput struct {
 	audio   []byte
 	rate    int
 	video   []*genai.Blob
+	// responses are function responses that answered no outstanding call.
+	responses []*genai.FunctionResponse
 }
 
 func newEngine(s *Session, setup *genai.LiveClientSetup) *engine {
@@ -318,8 +320,14 @@ func (e *engine) onToolResponse(tr *genai.LiveClientToolResponse) {
 	if len(parts) > 0 {
 		e.s.appendConversation(&genai.Content{Role: genai.RoleUser, Parts: parts})
 	}
-	e.s.tools.answer(ids) // after: the model's continuation follows the responses
-
+	// After the conversation: the model's continuation follows the responses.
+	if e.s.tools.answer(ids) {
+		return
+	}
+	// A response that answers no outstanding call (unsolicited, or without
+	// an id) is new input: the model answers it, as Vertex AI does.
+	e.pending.responses = append(e.pending.responses, tr.FunctionResponses...)
+	e.endTurn(TriggerToolResponse)
 }
 
 // endTurn closes the user's turn and starts the model's reply, or queues
@@ -343,6 +351,7 @@ func (e *engine) endTurn(trigger Trigger) {
 		AudioSampleRate: p.rate,
 		AudioDuration:   pcmDuration(len(p.audio), p.rate),
 		Video:           p.video,
+		ToolResponses:   p.responses,
 	}
 	e.numTurns++
 	var parts []*genai.Part

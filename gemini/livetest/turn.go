@@ -36,6 +36,12 @@ type Turn struct {
 	// Video holds the images and video frames received since the
 	// previous turn (the last 32 at most).
 	Video []*genai.Blob
+	// ToolResponses holds the function responses of a toolResponse that
+	// answered no outstanding call (an unsolicited response, or one
+	// without an id), which started this turn (TriggerToolResponse). A
+	// response to an outstanding call continues the turn that made the
+	// call instead.
+	ToolResponses []*genai.FunctionResponse
 }
 
 // Trigger says what ended a user turn.
@@ -54,6 +60,10 @@ const (
 	TriggerActivityEnd
 	// TriggerAudioStreamEnd is an audioStreamEnd signal during speech.
 	TriggerAudioStreamEnd
+	// TriggerToolResponse is a toolResponse that answered no outstanding
+	// function call: the real service treats it as new input and answers
+	// it.
+	TriggerToolResponse
 )
 
 // String returns the name of the client message or signal that ended the
@@ -70,6 +80,8 @@ func (t Trigger) String() string {
 		return "activityEnd"
 	case TriggerAudioStreamEnd:
 		return "audioStreamEnd"
+	case TriggerToolResponse:
+		return "toolResponse"
 	}
 	return fmt.Sprintf("Trigger(%d)", int(t))
 }
@@ -95,11 +107,17 @@ func (t *Turn) Transcript() string {
 }
 
 // Said returns a one-line account of the user's input: the text, the
-// audio transcript and the number of images, or "[no input]".
+// audio transcript, the number of images and the names of the function
+// responses, or "[no input]".
 func (t *Turn) Said() string {
 	var parts []string
 	if t.Text != "" {
 		parts = append(parts, t.Text)
+	}
+	for _, r := range t.ToolResponses {
+		if r != nil {
+			parts = append(parts, "[response of "+r.Name+"]")
+		}
 	}
 	if tr := t.Transcript(); tr != "" {
 		parts = append(parts, tr)
