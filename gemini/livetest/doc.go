@@ -23,7 +23,7 @@
 // # Wire behaviour
 //
 // The server speaks the protocol of the real services, as described in
-// the project's wire/PROTOCOL.md: the Gemini API paths
+// docs/PROTOCOL.md at the repository root: the Gemini API paths
 // (.../ws/google.ai.generativelanguage.{v1beta|v1alpha}.GenerativeService.BidiGenerateContent
 // and BidiGenerateContentConstrained) and the Vertex AI path
 // (.../ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent),
@@ -71,6 +71,42 @@
 // Session.Conversation); resuming while the connection that issued the
 // handle is still open fails with 1011 after a second, as on the real
 // service.
+//
+// # TLS, and clients in other languages
+//
+// NewTLSServer starts the same server behind TLS, with a self-signed
+// certificate for 127.0.0.1, ::1 and localhost: URL is wss://127.0.0.1:PORT
+// and HTTPURL https://127.0.0.1:PORT. Some clients need it: the Python
+// google-genai client dials wss:// whenever an API key is set, and the
+// Node @google/genai client turns a ws:// base URL into wss://. Each
+// client trusts the certificate its own way:
+//
+//	// adklive's gemini package: an HTTP client that trusts it.
+//	srv := livetest.NewTLSServer()
+//	model, _ := gemini.NewModel(ctx, "gemini-live-2.5-flash-preview", &gemini.Config{
+//		APIKey: "any-key", BaseURL: srv.URL, HTTPClient: srv.Client(),
+//	})
+//
+//	// The genai Go client dials with gorilla/websocket's DefaultDialer.
+//	websocket.DefaultDialer.TLSClientConfig = &tls.Config{RootCAs: srv.CertPool()}
+//	client, _ := genai.NewClient(ctx, &genai.ClientConfig{
+//		APIKey: "any-key", HTTPOptions: genai.HTTPOptions{BaseURL: srv.HTTPURL()},
+//	})
+//
+// For Python and Node, write CertificatePEM to a file and pass the base
+// URL to the program:
+//
+//	# Python google-genai (the websockets package trusts SSL_CERT_FILE):
+//	#   SSL_CERT_FILE=livetest.pem python app.py
+//	client = genai.Client(api_key="any-key",
+//	                      http_options={"base_url": "https://127.0.0.1:PORT"})
+//
+//	// Node @google/genai:  NODE_EXTRA_CA_CERTS=livetest.pem node app.mjs
+//	const ai = new GoogleGenAI({apiKey: 'any-key',
+//	                            httpOptions: {baseUrl: 'https://127.0.0.1:PORT'}});
+//
+// The package's tests run the Go client and the Node client (nodeclient/)
+// this way; docs/PROTOCOL.md at the repository root has the same recipes.
 //
 // # Recordings
 //

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -25,10 +26,14 @@ const maxFrameSize = 32 << 20
 //
 // A Server is safe for use by multiple goroutines.
 type Server struct {
-	// URL is the base URL of the server, of the form ws://127.0.0.1:PORT,
-	// with no trailing slash. Clients append the method path to it.
+	// URL is the base URL of the server, of the form ws://127.0.0.1:PORT
+	// (wss://127.0.0.1:PORT for a server made by NewTLSServer), with no
+	// trailing slash. Clients append the method path to it. HTTPURL
+	// returns the same address with an http or https scheme, for clients
+	// that want one.
 	URL string
 
+	tls  *tlsIdentity // nil for a plain server
 	cfg  config
 	http *http.Server
 	wg   sync.WaitGroup // every goroutine the server started
@@ -45,12 +50,23 @@ type Server struct {
 // NewServer starts a server listening on 127.0.0.1 on a free port. It
 // panics if it cannot listen, as httptest.NewServer does.
 func NewServer(opts ...Option) *Server {
+	return start(nil, opts)
+}
+
+// start starts a server, serving TLS with id when it is not nil.
+func start(id *tlsIdentity, opts []Option) *Server {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(fmt.Sprintf("livetest: failed to listen on a port: %v", err))
 	}
+	scheme := "ws://"
+	if id != nil {
+		ln = tls.NewListener(ln, id.serverConfig())
+		scheme = "wss://"
+	}
 	s := &Server{
-		URL:     "ws://" + ln.Addr().String(),
+		URL:     scheme + ln.Addr().String(),
+		tls:     id,
 		cfg:     newConfig(opts),
 		changed: make(chan struct{}),
 		handles: make(map[string]*resumePoint),
