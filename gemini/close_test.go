@@ -45,7 +45,7 @@ func TestSetupNeverCompletes(t *testing.T) {
 }
 
 // TestCloseCodes closes the connection from the server with every status
-// of PROTOCOL.md §6 and checks the error Receive returns.
+// of docs/PROTOCOL.md §6 and checks the error Receive returns.
 func TestCloseCodes(t *testing.T) {
 	tests := []struct {
 		code             websocket.StatusCode

@@ -187,7 +187,7 @@ func TestServerMessagesRoundTrip(t *testing.T) {
 	}
 }
 
-// TestDecodeLenient feeds the spellings PROTOCOL.md §2 and §4 say a client
+// TestDecodeLenient feeds the spellings docs/PROTOCOL.md §2 and §4 say a client
 // must accept.
 func TestDecodeLenient(t *testing.T) {
 	tests := []struct {

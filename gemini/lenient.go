@@ -12,7 +12,7 @@ import (
 )
 
 // The lenient types accept every spelling a protobuf-JSON peer may use, as
-// PROTOCOL.md §2 asks: int64 as a string or a number, bytes in standard or
+// docs/PROTOCOL.md §2 asks: int64 as a string or a number, bytes in standard or
 // URL-safe base64 with or without padding, durations as "1.5s" strings or
 // numbers of seconds.
 

@@ -18,7 +18,7 @@ import (
 )
 
 // recordingsDir holds real exchanges recorded by the js-genai test suite
-// (PROTOCOL.md §7). They are the copy livetest keeps in its testdata, with
+// (docs/PROTOCOL.md §7). They are the copy livetest keeps in its testdata, with
 // their attribution, so the tests run in a clone of this repository alone.
 const recordingsDir = "livetest/testdata/recordings"
 
@@ -28,7 +28,7 @@ type recordedMessage struct {
 	JSON       []byte
 }
 
-// parseRecording reads the PROTOCOL.md §7 format: blocks of ">N json"
+// parseRecording reads the docs/PROTOCOL.md §7 format: blocks of ">N json"
 // (client to server) or "<N json" (server to client), where N is the byte
 // length of the JSON, separated by blank lines.
 func parseRecording(data []byte) ([]recordedMessage, error) {

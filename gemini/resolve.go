@@ -191,7 +191,7 @@ func (e *credentialsError) Error() string {
 
 func (e *credentialsError) Unwrap() error { return e.err }
 
-// bidiURL builds the WebSocket URL of the bidi endpoint (PROTOCOL.md §1).
+// bidiURL builds the WebSocket URL of the bidi endpoint (docs/PROTOCOL.md §1).
 func bidiURL(ep *endpoint, baseURL, version string) (*url.URL, error) {
 	envName := envGeminiBaseURL
 	if ep.backend == genai.BackendVertexAI {
@@ -265,7 +265,7 @@ func (ep *endpoint) authHeader(ctx context.Context, extra http.Header) (http.Hea
 }
 
 // modelResourceName is the setup.model value for a configured model name
-// (PROTOCOL.md §1): "models/<id>" on the Gemini API,
+// (docs/PROTOCOL.md §1): "models/<id>" on the Gemini API,
 // "projects/{p}/locations/{l}/publishers/google/models/<id>" on Vertex AI.
 // Names already in full form are kept. The rules are genai's.
 func modelResourceName(backend genai.Backend, project, location, name string) (string, error) {

@@ -20,7 +20,7 @@ import (
 )
 
 // TestResolveEndpoint checks the URL, backend and authentication that a
-// configuration and environment resolve to (PROTOCOL.md §1).
+// configuration and environment resolve to (docs/PROTOCOL.md §1).
 func TestResolveEndpoint(t *testing.T) {
 	creds := staticCredentials("ya29.token")
 	tests := []struct {

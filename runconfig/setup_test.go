@@ -220,7 +220,7 @@ func TestApplyToSetupCoversEveryField(t *testing.T) {
 }
 
 // TestApplyToSetupWire checks where a full config lands in the JSON setup
-// message, against the shape in wire/PROTOCOL.md.
+// message, against the shape in docs/PROTOCOL.md §3.
 func TestApplyToSetupWire(t *testing.T) {
 	c := runconfig.RunConfig{
 		ResponseModalities:       audio,

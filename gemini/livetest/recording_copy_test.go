@@ -7,13 +7,15 @@ import (
 	"testing"
 )
 
-// sharedRecordings is where the project's reference recordings live when
-// the shared folder sits beside the repository, as it does for developers.
+// sharedRecordings is where the set the testdata recordings were copied
+// from sits on the maintainers' machines, beside the repository. It is not
+// documentation: testdata/recordings/README.md and docs/PROTOCOL.md §7
+// describe the recordings.
 const sharedRecordings = "../../../shared/wire/recordings"
 
-// The recordings in testdata are a copy of the project's reference set, so
-// that a clone of the repository alone can run the tests. This test keeps
-// the copy honest wherever the reference set is present.
+// The recordings in testdata are the repository's own copy, so that a
+// clone alone runs every test. Where the set they were copied from is
+// present, this test checks that the copy has not drifted from it.
 func TestRecordingsCopyMatchesReference(t *testing.T) {
 	want, err := filepath.Glob(filepath.Join(sharedRecordings, "*.websocket.log"))
 	if err != nil || len(want) == 0 {

@@ -13,7 +13,7 @@ func invalid(format string, args ...any) *CloseStatus {
 	return &CloseStatus{Code: websocket.StatusInvalidFramePayloadData, Reason: truncateReason(fmt.Sprintf(format, args...))}
 }
 
-// checkSetup applies the real server's setup rules (PROTOCOL.md §3 and
+// checkSetup applies the real server's setup rules (docs/PROTOCOL.md §3 and
 // §6) and returns how to close the connection, or nil if setup is valid.
 func checkSetup(backend genai.Backend, s *genai.LiveClientSetup) *CloseStatus {
 	if s.Model == "" {
