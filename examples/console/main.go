@@ -70,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var opts options
 	fs := flag.NewFlagSet("console", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&opts.model, "model", model, "live model to talk to (default from DEMO_AGENT_MODEL)")
+	fs.StringVar(&opts.model, "model", model, "live model to talk to; DEMO_AGENT_MODEL, when set, replaces the default shown")
 	fs.StringVar(&opts.userID, "user", "user", "user id")
 	fs.StringVar(&opts.sessionID, "session", "", "session id; empty starts a new session")
 	fs.BoolVar(&opts.simulator, "simulator", false, "use the local Live simulator even when credentials are set")
