@@ -89,8 +89,12 @@ func TestRunningQueueAcceptsActivitySignalsWithManualVAD(t *testing.T) {
 		AutomaticActivityDetection: &genai.AutomaticActivityDetection{Disabled: true},
 	}
 	var startErr, endErr error
+	sent := false
 	res := h.run(t, t.Context(), "u1", "s1", q, cfg, func(ev *event.Event) {
-		if ev.TurnComplete {
+		// Once: the signals make a second turn, which may complete
+		// before the closed queue ends the run.
+		if ev.TurnComplete && !sent {
+			sent = true
 			startErr, endErr = q.SendActivityStart(), q.SendActivityEnd()
 			q.Close()
 		}
