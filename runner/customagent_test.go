@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
@@ -167,7 +169,13 @@ func TestRunLiveStopsWhenAnEventCannotBeStored(t *testing.T) {
 		if !yield(textEvent(ic, "custom", "lost", false), nil) {
 			return
 		}
-		t.Error("the runner kept ranging after a storage failure")
+		// Storing runs off the way to the caller: the failure to store
+		// "lost" cancels the run.
+		select {
+		case <-ctx.Done():
+		case <-time.After(5 * time.Second):
+			t.Error("the run was not cancelled after a storage failure")
+		}
 	}}
 	r, svc := newCustomRunner(t, a)
 	sessions = svc
@@ -180,8 +188,9 @@ func TestRunLiveStopsWhenAnEventCannotBeStored(t *testing.T) {
 		}
 		texts = append(texts, ev.Text())
 	}
-	if !cmp.Equal(texts, []string{"stored"}) || len(errs) != 1 || !errors.Is(errs[0], session.ErrNotFound) {
-		t.Errorf("RunLive yielded %q and errors %v; want [stored], then session.ErrNotFound", texts, errs)
+	if !cmp.Equal(texts, []string{"stored", "lost"}) || len(errs) != 1 || !errors.Is(errs[0], session.ErrNotFound) ||
+		!strings.Contains(errs[0].Error(), "storing event") {
+		t.Errorf("RunLive yielded %q and errors %v; want [stored lost], then session.ErrNotFound naming the event not stored", texts, errs)
 	}
 }
 

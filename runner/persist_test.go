@@ -329,15 +329,24 @@ func TestConcurrentWriterDoesNotLoseEvents(t *testing.T) {
 	if err := res.err(t); err != nil {
 		t.Fatalf("RunLive: %v", err)
 	}
-	var texts []string
+	// The run stores off the way to the caller, so the other writer's
+	// event may land before the run's last events of the first turn; the
+	// run's own events keep their order and none is lost.
+	var own, other []string
 	for _, ev := range h.stored(t, "u1", "s1") {
-		if s := ev.Text(); s != "" {
-			texts = append(texts, s)
+		switch s := ev.Text(); {
+		case s == "":
+		case ev.InvocationID == "e-other":
+			other = append(other, s)
+		default:
+			own = append(own, s)
 		}
 	}
-	want := []string{"first", "echo: first", "from elsewhere", "second", "echo: second"}
-	if diff := cmp.Diff(want, texts); diff != "" {
-		t.Errorf("stored texts (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{"first", "echo: first", "second", "echo: second"}, own); diff != "" {
+		t.Errorf("stored texts of the run (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"from elsewhere"}, other); diff != "" {
+		t.Errorf("stored texts of the other writer (-want +got):\n%s", diff)
 	}
 }
 
@@ -366,4 +375,28 @@ func TestTextPendingWhenTheServerClosesIsPersisted(t *testing.T) {
 		t.Errorf("stored events (-want +got):\n%s", diff)
 	}
 	checkStoredWereYielded(t, res.events, stored)
+}
+
+func TestBreakMidTurnStoresTheTextAlreadyYielded(t *testing.T) {
+	h := newHarness(t, setup{})
+	h.createSession(t, "u1", "s1")
+	h.srv.Reply(livetest.Text("The answer is"), livetest.Delay(time.Minute), livetest.Text(" 42"))
+	q := textQueue(t, "question")
+	for ev, err := range h.runner.RunLive(t.Context(), "u1", "s1", q, textConfig()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Partial && ev.Text() == "The answer is" {
+			break // mid-turn: the merged text was never yielded
+		}
+	}
+	var texts []string
+	for _, ev := range h.stored(t, "u1", "s1") {
+		if s := ev.Text(); s != "" {
+			texts = append(texts, s)
+		}
+	}
+	if diff := cmp.Diff([]string{"question", "The answer is"}, texts); diff != "" {
+		t.Errorf("stored texts after a break mid-turn (-want +got):\n%s", diff)
+	}
 }

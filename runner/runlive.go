@@ -123,31 +123,44 @@ func (r *Runner) lookup(ctx context.Context, userID, sessionID string) (*session
 	return s, nil
 }
 
-// forward runs the root agent and hands its events to yield, after stamping
-// and persisting them. It returns the error that ended the run, which it
-// has yielded, or nil.
+// forward runs the root agent and hands its events to yield. The events
+// Persist selects are stored in order by a storer, off the way to the
+// caller. When the caller stops ranging, the run is cancelled and ranged
+// over to its end without yielding, so what it flushes as it ends (the
+// text pending mid-turn) is stored too. It returns the error that ended
+// the run, which it has yielded, or nil.
 func (r *Runner) forward(ctx context.Context, ic *agent.InvocationContext, yield func(*event.Event, error) bool) error {
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	st := newStorer(ctx, r, ic, cancel)
 	metadata := ic.RunConfig.CustomMetadata
-	for ev, err := range r.root.RunLive(ctx, ic) {
+	ranging := true
+	var runErr error
+	for ev, err := range r.root.RunLive(runCtx, ic) {
 		if err != nil {
-			yield(nil, err)
-			return err
+			runErr = err
+			break
 		}
 		if ev == nil {
 			continue
 		}
 		addCustomMetadata(ev, metadata)
 		if Persist(ev) {
-			if err := r.persist(ctx, ic, ev); err != nil {
-				yield(nil, err)
-				return err
-			}
+			st.add(ev)
 		}
-		if !yield(ev, nil) {
-			return nil
+		if ranging && !yield(ev, nil) {
+			ranging = false
+			cancel()
 		}
 	}
-	return nil
+	if err := st.wait(); err != nil {
+		// A storage failure cancelled the run: it is the reason it ended.
+		runErr = err
+	}
+	if runErr != nil && ranging {
+		yield(nil, runErr)
+	}
+	return runErr
 }
 
 // addCustomMetadata puts the run's custom metadata on ev. Keys ev already
