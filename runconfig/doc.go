@@ -7,9 +7,10 @@
 //
 // A zero RunConfig is valid and means: answer with AUDIO, automatic voice
 // activity detection, run tools without a concurrency limit, at most 500
-// LLM calls, and the default reconnection policy (exponential backoff; the
-// policy is validated today and used once the runtime reconnects by
-// itself, which it does not do yet).
+// LLM calls, the default reconnection policy (resume after a drop or a
+// goAway, exponential backoff with jitter, at most 5 attempts in a row),
+// and the default bounds on connecting, writing, keepalive, held audio and
+// the wait for tools at the end of a run.
 //
 // The live flow uses a RunConfig in three steps, and an application may call
 // them too:
