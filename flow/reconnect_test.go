@@ -427,3 +427,94 @@ func waitSession(t *testing.T, srv *livetest.Server, i int) *livetest.Session {
 }
 
 func cmpDiff(want, got []string) string { return cmp.Diff(want, got) }
+
+func TestStuckServerIsLeftForANewConnection(t *testing.T) {
+	tests := []struct {
+		name  string
+		write bool   // stream audio into the stuck server
+		cause string // what the started event's cause names
+		set   func(*runconfig.RunConfig)
+	}{
+		{"writes block: the write deadline", true, "WriteTimeout", func(c *runconfig.RunConfig) {
+			c.WriteTimeout, c.Keepalive = 200*time.Millisecond, -1
+		}},
+		{"silent socket: the keepalive", false, "keepalive", func(c *runconfig.RunConfig) {
+			c.Keepalive = 200 * time.Millisecond
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, p := newLive(t, fastReconnect())
+			tt.set(&p.RunConfig)
+			sendText(t, p, "Hi")
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			var rc []*event.Event
+			var runErr error
+			for ev, err := range flow.Run(t.Context(), p) {
+				if err != nil {
+					runErr = err
+					continue
+				}
+				switch {
+				case ev.TurnComplete && len(rc) == 0:
+					session(t, srv).StopReading()
+					// The frame the server is waiting for is still read
+					// (and pings with it): one more starts the stall.
+					if err := p.Queue.SendRealtime(&genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: make([]byte, 320)}); err != nil {
+						t.Error(err)
+					}
+					if tt.write {
+						wg.Add(1)
+						go func() { // silence, fast: the socket's buffers fill up
+							defer wg.Done()
+							for {
+								select {
+								case <-stop:
+									return
+								default:
+								}
+								if p.Queue.SendRealtime(&genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: make([]byte, 64000)}) != nil {
+									return
+								}
+								time.Sleep(time.Millisecond)
+							}
+						}()
+					}
+				case ev.Reconnect != nil:
+					rc = append(rc, ev)
+					if ev.Reconnect.State != event.ReconnectStarted {
+						close(stop)
+						p.Queue.Close()
+					}
+				}
+			}
+			wg.Wait()
+			srv.Close() // the stuck session ends with the server
+			if runErr != nil {
+				t.Fatalf("run ended with %v", runErr)
+			}
+			if len(rc) != 2 || !strings.Contains(rc[0].Reconnect.Cause, tt.cause) || rc[1].Reconnect.State != event.ReconnectSucceeded {
+				t.Fatalf("reconnect events %s, want started (cause naming %s) then succeeded", describeAll(rc), tt.cause)
+			}
+		})
+	}
+}
+
+func TestSessionLimitWarningWithoutCompression(t *testing.T) {
+	_, p := newLive(t, fastReconnect())
+	p.RunConfig.SessionLimitWarning = 15*time.Minute - 200*time.Millisecond // the audio-only limit comes in 200 ms
+	var warning *event.Warning
+	for ev, err := range flow.Run(t.Context(), p) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Warning != nil {
+			warning = ev.Warning
+			p.Queue.Close()
+		}
+	}
+	if warning == nil || warning.Code != event.WarningSessionLimit || !strings.Contains(warning.Message, "15m0s") {
+		t.Errorf("warning %+v, want %s naming the 15-minute audio limit", warning, event.WarningSessionLimit)
+	}
+}

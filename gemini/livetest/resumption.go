@@ -58,6 +58,7 @@ func (s *Session) resume(setup *genai.LiveClientSetup) *CloseStatus {
 		defer timer.Stop()
 		select {
 		case <-p.owner.Done():
+		case <-p.owner.stalled:
 		case <-timer.C:
 			return &CloseStatus{Code: websocket.StatusInternalError, Reason: "Internal error occurred."}
 		case <-s.ctx.Done():

@@ -2,6 +2,7 @@ package livetest
 
 import (
 	"errors"
+	"time"
 
 	"github.com/coder/websocket"
 	"google.golang.org/genai"
@@ -107,6 +108,12 @@ func (s *Session) reject(code websocket.StatusCode, reason string) {
 // as the real server ignores them.
 func (s *Session) read() ([]byte, bool) {
 	for {
+		select {
+		case <-s.stalled:
+			s.waitClosing()
+			return nil, false
+		default:
+		}
 		_, data, err := s.conn.Read(s.ctx)
 		if err != nil {
 			s.noteReadError(err)
@@ -225,6 +232,20 @@ func (s *Session) serveReplay(frames []RecordedFrame) {
 			if !sendServerFrames() {
 				return
 			}
+		}
+	}
+}
+
+// waitClosing blocks a session that stopped reading until the server
+// closes it or its context ends.
+func (s *Session) waitClosing() {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !s.isClosing() {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-tick.C:
 		}
 	}
 }

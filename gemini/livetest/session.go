@@ -37,6 +37,8 @@ type Session struct {
 	ready     chan struct{} // closed when the first message was handled
 	readyOnce sync.Once
 	done      chan struct{} // closed when the session has ended
+	stalled   chan struct{} // closed by StopReading
+	stallOnce sync.Once
 
 	mu           sync.Mutex
 	changed      chan struct{} // closed and replaced when messages arrive
@@ -78,6 +80,7 @@ func newSession(srv *Server, index int, ep endpoint, path string, conn *websocke
 		cancel:   cancel,
 		ready:    make(chan struct{}),
 		done:     make(chan struct{}),
+		stalled:  make(chan struct{}),
 		changed:  make(chan struct{}),
 	}
 	s.tools.init()
@@ -229,6 +232,19 @@ func (s *Session) Drop() {
 // Done returns a channel that is closed when the session has ended and
 // every goroutine serving it has returned.
 func (s *Session) Done() <-chan struct{} { return s.done }
+
+// StopReading makes the server stop reading the client's frames, as a
+// stuck server does: the client's writes back up until they block, and
+// its pings go unanswered (a WebSocket peer answers pings as it reads).
+// The read in progress goes on until the next data frame arrives (and
+// answers pings meanwhile); that frame is still handled, and the stall
+// starts after it. The session stays open
+// until the server closes it (CloseWith, Server.Close); a later
+// connection may resume its handles at once, since the client that
+// gives up on a stuck connection drops it.
+func (s *Session) StopReading() {
+	s.stallOnce.Do(func() { close(s.stalled) })
+}
 
 // ClientClose returns the close frame with which the client ended the
 // session. ok is false if the client did not end it that way: the session
