@@ -41,6 +41,12 @@
 //     error fields, {"errorCode":"INVALID_ARGUMENT","errorMessage":"..."},
 //     and the connection stays up.
 //
+// The server pings each connection every half second and drops one that
+// does not answer within a second: a browser that vanished without
+// closing (its laptop's lid closed, its network went away) is released
+// within 1.5 s, and its live run ends. Browsers answer pings by
+// themselves.
+//
 // Each connection gets or creates the session user_id/session_id, so a
 // client that reconnects with the same ids continues the conversation. The
 // run config follows the model: a native-audio model answers with AUDIO,

@@ -125,10 +125,15 @@ func (c *liveConn) serve() {
 		defer close(upstreamDone)
 		c.upstream(q)
 	}()
+	stopKeepalive := c.startKeepalive()
 	status, reason := c.downstream(runCtx, q, cfg)
-	c.close(status, reason)
+	vanished := stopKeepalive() // before the close, which a failing ping would cut short
+	if !vanished {
+		c.close(status, reason)
+	}
 	<-upstreamDone
-	c.log.Info("client disconnected", "duration", time.Since(start).Round(time.Millisecond), "close", int(status), "reason", reason)
+	c.log.Info("client disconnected", "duration", time.Since(start).Round(time.Millisecond),
+		"close", int(status), "reason", reason, "vanished", vanished)
 }
 
 // upstream reads client frames into the queue until the client goes away
