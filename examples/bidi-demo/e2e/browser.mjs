@@ -165,6 +165,45 @@ await step("the event console summarises every kind of event", async () => {
   check(wrong.length === 0, `summaries:\n  ${wrong.join("\n  ")}`);
 });
 
+await step("transcription fragments are joined into words with single spaces", async () => {
+  // The server's fragments sometimes carry a leading or trailing space and
+  // sometimes not; the bubbles must read as the words were said.
+  const cases = [
+    { name: "no spaces", fragments: ["Hello", "how", "are", "you", "?"], want: "Hello how are you?" },
+    { name: "leading spaces", fragments: [" Hello", " how", " are", " you?"], want: "Hello how are you?" },
+    { name: "trailing spaces", fragments: ["Hello ", "how ", "are ", "you?"], want: "Hello how are you?" },
+    { name: "mixed, never doubled", fragments: ["It's", " 5", " o'clock ", " in", "Paris", "."], want: "It's 5 o'clock in Paris." },
+    { name: "unspaced script", fragments: ["今日", "は", "晴れ", "。"], want: "今日は晴れ。" },
+  ];
+  const got = await page.evaluate(async (cases) => {
+    const { Chat } = await import("/static/chat.js");
+    const out = [];
+    for (const c of cases) {
+      for (const side of ["inputTranscription", "outputTranscription"]) {
+        const box = document.createElement("div");
+        const chat = new Chat(box);
+        const author = side === "inputTranscription" ? "user" : "search_agent";
+        const texts = [];
+        for (const text of c.fragments) {
+          chat.handle({ author, partial: true, [side]: { text } });
+          texts.push(box.querySelector(".message .text").textContent);
+        }
+        // The finished transcription is the server's concatenation.
+        chat.handle({ author, [side]: { text: c.fragments.join(""), finished: true } });
+        const bubbles = [...box.querySelectorAll(".message .text")].map((e) => e.textContent);
+        out.push({ name: `${c.name} (${side})`, want: c.want, streamed: texts.at(-1), bubbles });
+      }
+    }
+    return out;
+  }, cases);
+  const wrong = got.flatMap((g) =>
+    g.streamed === g.want && g.bubbles.length === 1 && g.bubbles[0] === g.want
+      ? []
+      : [`${g.name}: streamed ${JSON.stringify(g.streamed)}, finished ${JSON.stringify(g.bubbles)}, want ${JSON.stringify(g.want)}`],
+  );
+  check(wrong.length === 0, `transcript bubbles:\n  ${wrong.join("\n  ")}`);
+});
+
 await step("the camera modal sends a JPEG snapshot", async () => {
   await page.click("#cameraButton");
   await page.waitForSelector("#cameraModal:not([hidden])");
@@ -233,6 +272,38 @@ await step("a console entry expands to its JSON", async () => {
   check(json.includes('"turnComplete": true') && json.includes('"invocationId"'), `expanded JSON: ${json}`);
   await (await entry.$(".entry-line")).click();
   check((await entry.$("pre")) === null, "a click on the summary does not collapse the entry");
+});
+
+await step("tool calls and results appear where they happened in the spoken answer", async () => {
+  await page.fill("#messageInput", "what time is it?");
+  await page.press("#messageInput", "Enter");
+  const asked = await page.locator('#messages .message.user:not(.transcription)', { hasText: "what time is it?" }).elementHandle();
+  await page.locator("#messages .message.agent.transcription", { hasText: "tool says" }).waitFor();
+  await page.waitForFunction(() => {
+    const b = [...document.querySelectorAll("#messages .message.agent.transcription")].pop();
+    return b && !b.querySelector(".typing");
+  });
+  // The bubbles after the question, in document order.
+  const after = await asked.evaluate((el) => {
+    const out = [];
+    for (let n = el.nextElementSibling; n; n = n.nextElementSibling) {
+      if (n.classList.contains("message")) {
+        out.push({ tool: n.classList.contains("tool"), text: n.querySelector(".text").textContent.trim() });
+      }
+    }
+    return out;
+  });
+  const shape = after.map((b) => (b.tool ? `tool ${b.text.slice(0, 20)}` : `speech ${b.text.slice(0, 24)}`));
+  check(after.length === 4, `want 4 bubbles after the question, got:\n  ${shape.join("\n  ")}`);
+  check(!after[0].tool && after[0].text === "Let me check the clock.", `first bubble: ${shape[0]}`);
+  check(after[1].tool && after[1].text.startsWith("🔧 get_current_time("), `second bubble: ${shape[1]}`);
+  check(after[2].tool && after[2].text.startsWith("↩ get_current_time → "), `third bubble: ${shape[2]}`);
+  check(!after[3].tool && /^The get_current_time tool says: date .+, time \d\d:\d\d, timezone .+\.$/.test(after[3].text),
+    `fourth bubble: ${JSON.stringify(after[3].text)}`);
+  // Let the answer finish playing, so the next step starts in silence.
+  await page.waitForFunction(() => Number(document.getElementById("playback").dataset.played) >= window.__audioSamples, null, {
+    timeout: 20_000,
+  });
 });
 
 await step("Start Audio streams the microphone; the input is transcribed and answered aloud", async () => {

@@ -1,15 +1,16 @@
-// chat.js: the conversation pane. It turns the server's events into bubbles:
-// streamed agent text (partial chunks appended, the merged text replacing
-// them), input and output transcriptions (fragments appended, the finished
-// text replacing them), tool calls and results, and marks the bubbles of an
-// interrupted answer, or of one a dropped connection cut short.
+// chat.js: the conversation pane. It turns the server's events into bubbles,
+// in the order the events arrive: streamed agent text (partial chunks
+// appended, the merged text replacing them), input and output
+// transcriptions (fragments joined with spaces, see joinFragment), tool
+// calls and results, and marks the bubbles of an interrupted answer, or of
+// one a dropped connection cut short.
 
 export class Chat {
   constructor(container) {
     this.container = container;
     this.agentText = null; // the agent text bubble being streamed
-    this.inputTranscript = null; // the user transcription being streamed
-    this.outputTranscript = null; // the agent transcription being streamed
+    this.input = newTranscript(); // the user's transcription being streamed
+    this.output = newTranscript(); // the agent's transcription being streamed
     this.typing = null; // the "agent is about to answer" placeholder
     // The bubbles of the agent's latest answer, which an interruption
     // marks even after they finished streaming: the server may flush the
@@ -56,14 +57,14 @@ export class Chat {
   // a reconnection starts bubbles of its own.
   reset() {
     this.dropTyping();
-    for (const el of [this.agentText, this.inputTranscript, this.outputTranscript]) {
+    for (const el of [this.agentText, this.input.el, this.output.el]) {
       if (!el) continue;
       setTyping(el, false);
       el.classList.add("cut-off");
     }
     this.agentText = null;
-    this.inputTranscript = null;
-    this.outputTranscript = null;
+    this.input = newTranscript();
+    this.output = newTranscript();
     this.answer = [];
     this.answerOpen = false;
   }
@@ -83,43 +84,35 @@ export class Chat {
   }
 
   onInputTranscription(t) {
-    const text = t.text || "";
-    if (!this.inputTranscript) {
-      if (!text) return;
-      this.inputTranscript = bubble("user", "", { transcription: true, label: "You (voice)" });
+    streamTranscript(this.input, t, () => {
+      const el = bubble("user", "", { transcription: true, label: "You (voice)" });
       // Transcripts trail the audio: if the agent already started this
       // turn's answer, put what the user said before it.
       const answer = this.firstAnswerBubble();
-      if (answer) this.container.insertBefore(this.inputTranscript, answer);
-      else this.append(this.inputTranscript);
-    }
-    streamInto(this.inputTranscript, text, t.finished);
-    if (t.finished) this.inputTranscript = null;
+      if (answer) this.container.insertBefore(el, answer);
+      else this.append(el);
+      return el;
+    });
     this.scroll();
   }
 
   onOutputTranscription(t) {
-    const text = t.text || "";
-    if (!this.outputTranscript) {
-      if (!text) return;
+    streamTranscript(this.output, t, () => {
       this.dropTyping();
-      this.outputTranscript = bubble("agent", "", { transcription: true, label: "Agent (voice)" });
-      this.append(this.outputTranscript);
-      this.addToAnswer(this.outputTranscript);
-    }
-    streamInto(this.outputTranscript, text, t.finished);
-    if (t.finished) this.outputTranscript = null;
+      const el = bubble("agent", "", { transcription: true, label: "Agent (voice)" });
+      this.append(el);
+      this.addToAnswer(el);
+      return el;
+    });
     this.scroll();
   }
 
   onContent(ev) {
     for (const part of ev.content.parts || []) {
       if (part.functionCall) {
-        this.dropTyping();
-        this.finishAgentText();
-        this.append(toolBubble(`🔧 ${part.functionCall.name}(${JSON.stringify(part.functionCall.args || {})})`));
+        this.toolBubble(`🔧 ${part.functionCall.name}(${JSON.stringify(part.functionCall.args || {})})`);
       } else if (part.functionResponse) {
-        this.append(toolBubble(`↩ ${part.functionResponse.name} → ${JSON.stringify(part.functionResponse.response || {})}`));
+        this.toolBubble(`↩ ${part.functionResponse.name} → ${JSON.stringify(part.functionResponse.response || {})}`);
       } else if (part.text && !part.thought) {
         this.dropTyping();
         if (!this.agentText) {
@@ -136,28 +129,42 @@ export class Chat {
     }
   }
 
+  // toolBubble shows a tool call or result where it happened: the text and
+  // speech streamed before it stay above it, and what the agent says after
+  // it goes into new bubbles below it.
+  toolBubble(text) {
+    this.dropTyping();
+    this.finishAgentText();
+    splitTranscript(this.output);
+    const el = bubble("agent", text);
+    el.classList.add("tool");
+    this.append(el);
+    this.addToAnswer(el);
+  }
+
   onInterrupted() {
     this.dropTyping();
     for (const el of this.answer) {
       setTyping(el, false);
-      el.classList.add("interrupted");
+      if (!el.classList.contains("tool")) el.classList.add("interrupted");
     }
     this.answer = [];
     this.answerOpen = false;
     this.agentText = null;
-    this.outputTranscript = null;
+    this.output = newTranscript();
   }
 
   onTurnComplete() {
     this.dropTyping();
     this.finishAgentText();
-    if (this.outputTranscript) setTyping(this.outputTranscript, false);
-    this.outputTranscript = null;
+    if (this.output.el) setTyping(this.output.el, false);
+    this.output = newTranscript();
     this.answerOpen = false; // its playback may still be interrupted
   }
 
-  // addToAnswer records a bubble of the agent's current answer; the first
-  // bubble after a turn boundary starts a new answer.
+  // addToAnswer records a bubble of the agent's current answer (tool
+  // bubbles included, though an interruption does not mark them); the
+  // first bubble after a turn boundary starts a new answer.
   addToAnswer(el) {
     if (!this.answerOpen) {
       this.answer = [];
@@ -176,10 +183,10 @@ export class Chat {
     this.typing = null;
   }
 
+  // firstAnswerBubble returns the first bubble of the answer still open,
+  // or null.
   firstAnswerBubble() {
-    const candidates = [this.agentText, this.outputTranscript].filter(Boolean);
-    candidates.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-    return candidates[0] || null;
+    return (this.answerOpen && this.answer.find((el) => el.isConnected)) || null;
   }
 
   append(el) {
@@ -212,10 +219,73 @@ function bubble(who, text, { transcription = false, label = "" } = {}) {
   return el;
 }
 
-function toolBubble(text) {
-  const el = bubble("agent", text);
-  el.classList.add("tool");
-  return el;
+// newTranscript is the state of one side's transcription: the bubble
+// being streamed, the fragments the server sent since its last finished
+// transcription, as the server concatenates them (raw), and those of them
+// shown in earlier bubbles of the same transcription (shown), which a tool
+// call split.
+function newTranscript() {
+  return { el: null, raw: "", shown: "" };
+}
+
+// streamTranscript applies one transcription event to its side's state s,
+// creating the bubble with makeBubble when the first fragment comes. The
+// fragments are joined with joinFragment. The finished transcription
+// carries the concatenation of every fragment; when it says what the
+// fragments shown did not (some were missed), its text is shown instead.
+function streamTranscript(s, t, makeBubble) {
+  const text = t.text || "";
+  if (!t.finished) {
+    if (!text) return;
+    if (!s.el) s.el = makeBubble();
+    const span = s.el.querySelector(".text");
+    span.textContent = joinFragment(span.textContent, text);
+    s.raw += text;
+    setTyping(s.el, true);
+    return;
+  }
+  const rest = (s.shown && text.startsWith(s.shown) ? text.slice(s.shown.length) : text).trim();
+  if (text !== s.raw && rest) {
+    if (!s.el) s.el = makeBubble();
+    s.el.querySelector(".text").textContent = rest;
+  }
+  if (s.el) setTyping(s.el, false);
+  Object.assign(s, newTranscript());
+}
+
+// splitTranscript ends the bubble of the transcription s: what follows
+// goes into a new bubble, though the transcription goes on.
+function splitTranscript(s) {
+  if (!s.el) return;
+  setTyping(s.el, false);
+  s.el = null;
+  s.shown = s.raw;
+}
+
+// Characters a join never puts a space before (closing punctuation) or
+// after (opening punctuation), and scripts written without spaces.
+const noSpaceBefore = /^[.,;:!?%)\]}…»”’、。，！？：；）」』]/u;
+const noSpaceAfter = /[(\[{«“‘¿¡（「『]$/u;
+const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+
+// joinFragment appends a transcription fragment to text. The server's
+// fragments sometimes carry a leading or trailing space and sometimes do
+// not; a space is added where neither side has whitespace at the join, so
+// words do not run together, but not before closing punctuation, after
+// opening punctuation, or between characters of scripts written without
+// spaces (Chinese, Japanese, Thai). Whitespace on both sides becomes one
+// space, and a bubble's text does not start with whitespace.
+export function joinFragment(text, fragment) {
+  if (!text) return fragment.trimStart();
+  if (!fragment) return text;
+  const last = text.slice(-1);
+  const first = fragment[0];
+  if (/\s/.test(last)) return text + fragment.trimStart();
+  if (/\s/.test(first)) return text + fragment;
+  if (noSpaceBefore.test(first) || noSpaceAfter.test(last) || unspaced.test(last) || unspaced.test(first)) {
+    return text + fragment;
+  }
+  return text + " " + fragment;
 }
 
 // streamInto appends a fragment to a streaming bubble, or replaces its text
