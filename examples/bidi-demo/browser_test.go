@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,7 +37,8 @@ const requireBrowserEnv = "BIDI_DEMO_REQUIRE_BROWSER"
 // headless Chromium against the demo on the local simulator: typing, a fake
 // microphone fed from a WAV file, barge-in, settings, and a network drop
 // (the page reaches the demo through a proxy that can cut every
-// connection). It needs Chromium
+// connection), tool calls, and a streaming camera (Chromium's fake one),
+// whose frames it counts where the model receives them. It needs Chromium
 // (Debian's chromium package, or CHROMIUM_PATH), Node.js and `npm ci` in
 // e2e/; without them it skips, saying what is missing.
 func TestBrowserEndToEnd(t *testing.T) {
@@ -63,8 +67,9 @@ func TestBrowserEndToEnd(t *testing.T) {
 		shot = abs
 	}
 
-	d := startDemo(t) // the default, native-audio model: spoken replies
-	proxy := startDropProxy(t, strings.TrimPrefix(d.url, "http://"))
+	ts := startServer(t, audioModel) // the default, native-audio model: spoken replies
+	proxy := startDropProxy(t, strings.TrimPrefix(ts.url, "http://"))
+	images := serveImageCount(t, ts)
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "browser.mjs")
@@ -72,6 +77,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	cmd.Env = append(os.Environ(),
 		"BIDI_DEMO_URL="+proxy.url,
 		"BIDI_DEMO_DROP_URL="+proxy.dropURL,
+		"BIDI_DEMO_IMAGES_URL="+images,
 		"BIDI_DEMO_WAV="+mic,
 		"BIDI_DEMO_SUMMARIES="+summaries,
 		"BIDI_DEMO_SCREENSHOT="+shot,
@@ -112,6 +118,34 @@ func TestADKClientScript(t *testing.T) {
 	if !bytes.Contains(out, []byte("# all checks passed")) {
 		t.Error("adk_client.mjs did not report success")
 	}
+}
+
+// serveImageCount serves, until the end of the test, the number of images
+// the model of ts has received so far, in every session, as JSON
+// {"images":N}, and returns its URL.
+func serveImageCount(t *testing.T, ts *testServer) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n := 0
+		for _, s := range ts.backend.Server().Sessions() {
+			for _, m := range s.Messages() {
+				if ri := m.RealtimeInput; ri != nil {
+					if ri.Video != nil {
+						n++
+					}
+					for _, b := range ri.MediaChunks {
+						if strings.HasPrefix(b.MIMEType, "image/") {
+							n++
+						}
+					}
+				}
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"images":%d}`, n)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // missing skips the test, or fails it when requireBrowserEnv is set.

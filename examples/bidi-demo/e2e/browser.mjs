@@ -19,6 +19,8 @@
 //   - BIDI_DEMO_SUMMARIES: a JSON file holding an array of {event, want},
 //     server events the simulator does not produce, each with the summary
 //     the event console must give it.
+//   - BIDI_DEMO_IMAGES_URL: fetching it returns {"images": N}, the number
+//     of images the model has received; the camera streaming step needs it.
 //
 // Exits non-zero, with a failure screenshot next to BIDI_DEMO_SCREENSHOT,
 // when a check fails.
@@ -33,6 +35,7 @@ const wav = process.env.BIDI_DEMO_WAV;
 const screenshot = process.env.BIDI_DEMO_SCREENSHOT;
 const summaryCases = process.env.BIDI_DEMO_SUMMARIES;
 const dropURL = process.env.BIDI_DEMO_DROP_URL;
+const imagesURL = process.env.BIDI_DEMO_IMAGES_URL;
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const timeout = 30_000;
 
@@ -437,6 +440,57 @@ await step("after a dropped connection the unfinished reply is closed and the pa
   await page.waitForFunction((el) => !el.querySelector(".typing"), reply);
   const text = await reply.textContent();
   check(text.includes("Earlier you said:"), `the reply after reconnecting does not know the session's history: ${text}`);
+});
+
+await step("the camera streams a frame a second while streaming is on, and snapshots still work", async () => {
+  if (!imagesURL) {
+    console.log("# skipped: BIDI_DEMO_IMAGES_URL is not set");
+    return;
+  }
+  const received = async () => (await (await fetch(imagesURL)).json()).images;
+  await page.waitForSelector('#connectionStatus[data-state="connected"]');
+  await page.click("#cameraButton");
+  await page.waitForSelector("#cameraModal:not([hidden])");
+  await page.waitForFunction(() => document.getElementById("cameraPreview").videoWidth > 0);
+  const bubbles = await page.$$eval("#messages .message.user img", (els) => els.length);
+  const before = await received();
+
+  const seconds = 4;
+  await page.click("#streamButton");
+  await page.waitForSelector('#streamState[data-state="on"]');
+  check((await page.textContent("#streamButton")) === "Stop streaming", "the button does not offer to stop streaming");
+  await page.waitForTimeout(1500);
+  // A snapshot while streaming: sent and shown, and the camera stays on.
+  await page.click("#captureButton");
+  await page.waitForFunction((n) => document.querySelectorAll("#messages .message.user img").length > n, bubbles);
+  check(!(await page.isHidden("#cameraModal")), "a snapshot while streaming closed the camera");
+  await page.waitForTimeout(seconds * 1000 - 1500);
+  await page.click("#streamButton");
+  const streamed = Number(await page.getAttribute("#streamState", "data-frames"));
+  check((await page.getAttribute("#streamState", "data-state")) === "off", "streaming did not stop");
+
+  // Every frame sent, and the snapshot, reach the model.
+  const want = before + seconds + 1;
+  const deadline = Date.now() + 5000;
+  while ((await received()) < want && Date.now() < deadline) await page.waitForTimeout(100);
+  const got = (await received()) - before;
+  check(got >= seconds + 1, `the model received ${got} images in ${seconds} s of streaming plus a snapshot, want at least ${seconds + 1}`);
+  check(got === streamed + 1, `the page streamed ${streamed} frames and a snapshot, the model received ${got} images`);
+  check(streamed <= seconds + 1, `${streamed} frames streamed in ${seconds} s: more than one a second`);
+  // Nothing more once streaming is off.
+  await page.waitForTimeout(1500);
+  check((await received()) - before === got, "frames still arrive after streaming stopped");
+  const up = await summaries("upstream");
+  check(up.some((s) => /^Video frame #\d+: image\/jpeg, \d+ bytes$/.test(s)), "no video frame entries upstream");
+
+  // Closing the camera turns streaming off too.
+  await page.click("#streamButton");
+  await page.waitForSelector('#streamState[data-state="on"]');
+  await page.click("#cancelCamera");
+  await page.waitForSelector("#cameraModal", { state: "hidden" });
+  const closedAt = await received();
+  await page.waitForTimeout(1500);
+  check((await received()) === closedAt, "frames still arrive after the camera was closed");
 });
 
 await context.close();

@@ -1,5 +1,6 @@
 // app.js: the bidi-demo page. It connects to /ws/{user_id}/{session_id},
-// sends typed text and camera snapshots as JSON text frames and microphone
+// sends typed text, camera snapshots and streamed camera frames (one a
+// second while streaming is on) as JSON text frames and microphone
 // audio as binary PCM16LE 16 kHz frames, and renders every event the server
 // sends (one JSON text frame each): the chat, the audio, the event console.
 //
@@ -226,20 +227,29 @@ const camera = new Camera(
     modal: $("cameraModal"),
     preview: $("cameraPreview"),
     captureButton: $("captureButton"),
+    streamButton: $("streamButton"),
+    streamState: $("streamState"),
     cancelButton: $("cancelCamera"),
   },
-  (dataURL, base64) => {
-    const frame = JSON.stringify({ type: "image", data: base64, mimeType: "image/jpeg" });
-    const bytes = Math.floor((base64.length * 3) / 4);
-    if (send(frame, `Image: image/jpeg, ${bytes} bytes`, { type: "image", data: `<${bytes} bytes elided>`, mimeType: "image/jpeg" })) {
-      chat.userImage(dataURL);
-    }
-  },
-  (err) => {
-    chat.system(`Camera unavailable: ${err.message || err}`, { error: true });
-    log.local("Camera unavailable", { error: String(err) }, { error: true });
+  {
+    onSnapshot: (dataURL, base64) => {
+      if (sendImage(base64, "Image")) chat.userImage(dataURL);
+    },
+    // Streamed frames go to the model and the console, not the chat.
+    onFrame: (base64, n) => sendImage(base64, `Video frame #${n}`),
+    onError: (err) => {
+      chat.system(`Camera unavailable: ${err.message || err}`, { error: true });
+      log.local("Camera unavailable", { error: String(err) }, { error: true });
+    },
   },
 );
+
+// sendImage sends one JPEG image frame, logged as label.
+function sendImage(base64, label) {
+  const frame = JSON.stringify({ type: "image", data: base64, mimeType: "image/jpeg" });
+  const bytes = Math.floor((base64.length * 3) / 4);
+  return send(frame, `${label}: image/jpeg, ${bytes} bytes`, { type: "image", data: `<${bytes} bytes elided>`, mimeType: "image/jpeg" });
+}
 $("cameraButton").addEventListener("click", () => camera.open());
 
 for (const id of ["proactivity", "affectiveDialog"]) {
