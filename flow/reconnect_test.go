@@ -518,3 +518,23 @@ func TestSessionLimitWarningWithoutCompression(t *testing.T) {
 		t.Errorf("warning %+v, want %s naming the 15-minute audio limit", warning, event.WarningSessionLimit)
 	}
 }
+
+func TestARefusedHandleFallsBackToTheHistory(t *testing.T) {
+	srv, p := newLive(t, fastReconnect())
+	p.RunConfig.SessionResumption = &genai.SessionResumptionConfig{Handle: "expired-handle"}
+	p.History = []*event.Event{{Author: event.AuthorUser, Content: genai.NewContentFromText("Earlier question", genai.RoleUser)}}
+	sendText(t, p, "Hi")
+
+	res := runUntilText(t, t.Context(), p, "", "echo: Hi")
+
+	if res.err != nil {
+		t.Fatalf("run ended with %v, want it to go on from the history", res.err)
+	}
+	second := waitSession(t, srv, 1)
+	if h := second.ResumedFrom(); h != "" {
+		t.Errorf("second connection resumed from %q, want a fresh session", h)
+	}
+	if diff := cmpDiff([]string{"Earlier question", "Hi"}, userTexts(second.Conversation())); diff != "" {
+		t.Errorf("user turns of the fresh session (-want +got):\n%s", diff)
+	}
+}

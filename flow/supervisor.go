@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"google.golang.org/genai"
@@ -23,6 +24,14 @@ import (
 // otherwise the error that ended the run.
 func (r *run) supervise(callerCtx, ctx context.Context) error {
 	conn, err := r.connect(r.req)
+	if err != nil && r.getHandle() != "" && refusesHandle(err) {
+		// The handle the run was started from expired: go on from the
+		// history.
+		r.log.Info("flow: the server refused the resumption handle; seeding a fresh session", "error", err)
+		r.setHandle("")
+		r.req = r.nextRequest()
+		conn, err = r.connect(r.req)
+	}
 	if err != nil {
 		if r.stopped() {
 			return r.endErr(callerCtx, nil)
@@ -125,9 +134,10 @@ func (r *run) reconnect(old *link, cause error) (conn live.Conn, resumed, seeded
 		r.log.Info("flow: reconnection attempt failed", "attempt", attempt, "error", err)
 		last = err
 		if !live.Retryable(err) && !live.Quota(err) {
-			if h := r.getHandle(); h != "" && req.Setup.SessionResumption != nil && req.Setup.SessionResumption.Handle == h {
+			if h := r.getHandle(); h != "" && refusesHandle(err) {
 				// The server refused the handle (expired, unknown): the
 				// conversation goes on from the history instead.
+				r.log.Info("flow: the server refused the resumption handle; seeding a fresh session", "error", err)
 				r.setHandle("")
 				continue
 			}
@@ -304,4 +314,12 @@ func (r *run) watchSessionLimit() {
 	t.Stop()
 	r.limitTimer = t // before the timer can run check
 	t.Reset(warnAt(limit))
+}
+
+// refusesHandle reports whether a failed connection attempt refused its
+// session resumption handle (the Live API closes with 1007 naming
+// setup.session_resumption), as opposed to any other fatal error.
+func refusesHandle(err error) bool {
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "session_resumption") || strings.Contains(msg, "sessionresumption")
 }
