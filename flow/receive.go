@@ -137,6 +137,7 @@ func (r *run) goAway(l *link, timeLeft time.Duration) {
 	l.handoverWanted = true
 	wait := max(timeLeft-handoverMargin, 0)
 	l.handoverTimer = time.AfterFunc(wait, l.handover)
+	r.predial()
 }
 
 // emitWith emits an event by the agent set up by set.

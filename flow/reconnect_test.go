@@ -203,11 +203,20 @@ func TestReconnectBacksOffLongerAfterAQuotaError(t *testing.T) {
 
 func TestGoAwayHandsOverAtTheTurnBoundary(t *testing.T) {
 	srv, p := newLive(t, fastReconnect())
-	srv.Reply(livetest.Text("Hello"), livetest.GoAway(30*time.Second), livetest.Text(" there"))
+	srv.Reply(livetest.Text("Hello"), livetest.GoAway(30*time.Second), livetest.Delay(200*time.Millisecond), livetest.Text(" there"))
 	sendText(t, p, "Hi")
+	dialledEarly := make(chan bool, 1)
+	go func() {
+		first := session(t, srv)
+		<-first.Done()
+		dialledEarly <- len(srv.Sessions()) > 1
+	}()
 
 	res := runUntilText(t, t.Context(), p, "Again", "echo: Again")
 
+	if !<-dialledEarly {
+		t.Error("the replacement was not dialled before the old connection closed")
+	}
 	if res.err != nil {
 		t.Fatalf("run ended with %v", res.err)
 	}

@@ -253,6 +253,13 @@ type run struct {
 	llmLimitReached atomic.Bool
 	sentVideo       atomic.Bool // an image frame was sent (session limits)
 
+	// predialed is the transport dialled early for a goAway handover
+	// (see predial), and when; bg counts the goroutines that dial it.
+	pdMu      sync.Mutex
+	predialed live.Dialed
+	pdAt      time.Time
+	bg        sync.WaitGroup
+
 	convMu sync.Mutex
 	conv   []*event.Event // the run's events that a fresh session is seeded with
 
@@ -349,6 +356,10 @@ func (r *run) serve(ctx context.Context, yield func(*event.Event, error) bool) {
 	finish := func() {
 		cancel()
 		<-superDone
+		r.bg.Wait() // a dial in progress ends with the run's context
+		if d := r.takePredialed(); d != nil {
+			d.Close()
+		}
 		r.sender.stop()
 		if r.limitTimer != nil {
 			r.limitTimer.Stop()

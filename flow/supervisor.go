@@ -117,7 +117,19 @@ func (r *run) reconnect(old *link, cause error) (conn live.Conn, resumed, seeded
 			return nil, false, false, nil
 		}
 		req := r.nextRequest()
-		conn, err := r.connect(req)
+		var conn live.Conn
+		var err error
+		if d := r.takePredialed(); d != nil && handover && attempt == 1 {
+			if conn, err = r.connectDialed(d, req); err != nil {
+				r.log.Info("flow: the connection dialled early failed its setup; dialling again", "error", err)
+				conn, err = r.connect(req)
+			}
+		} else {
+			if d != nil {
+				d.Close()
+			}
+			conn, err = r.connect(req)
+		}
 		if err == nil {
 			resumed = req.Setup.SessionResumption != nil && req.Setup.SessionResumption.Handle != ""
 			r.carryOver(old, resumed)
@@ -189,6 +201,62 @@ func (r *run) connect(req *live.ConnectRequest) (live.Conn, error) {
 		err = &linkError{msg: fmt.Sprintf("connecting took longer than RunConfig.ConnectTimeout (%v)", r.cfg.ConnectTimeout), err: err}
 	}
 	return conn, err
+}
+
+// predialMaxAge is how long a transport dialled early for a handover is
+// used: one left unused longer may have been dropped by the server.
+const predialMaxAge = 10 * time.Second
+
+// predial dials the replacement of a connection the server is retiring,
+// when the model can dial ahead of the setup (live.Dialer), so the
+// handover waits only for the setup. The setup itself waits for the
+// switch: it carries the newest handle, and the service refuses to resume
+// a session whose previous connection is still open.
+func (r *run) predial() {
+	d, ok := r.p.Model.(live.Dialer)
+	if !ok {
+		return
+	}
+	r.bg.Add(1)
+	go func() {
+		defer r.bg.Done()
+		ctx, cancel := context.WithTimeout(r.stopCtx, r.cfg.ConnectTimeout)
+		defer cancel()
+		dialed, err := d.Dial(ctx)
+		if err != nil {
+			r.log.Debug("flow: dialling the replacement early failed", "error", err)
+			return
+		}
+		r.pdMu.Lock()
+		old := r.predialed
+		r.predialed, r.pdAt = dialed, time.Now()
+		r.pdMu.Unlock()
+		if old != nil {
+			old.Close()
+		}
+	}()
+}
+
+// takePredialed returns the transport dialled early, if it is fresh
+// enough, and forgets it; a stale one is closed.
+func (r *run) takePredialed() live.Dialed {
+	r.pdMu.Lock()
+	d, at := r.predialed, r.pdAt
+	r.predialed = nil
+	r.pdMu.Unlock()
+	if d != nil && time.Since(at) > predialMaxAge {
+		d.Close()
+		return nil
+	}
+	return d
+}
+
+// connectDialed sends the setup on a transport dialled early, within
+// RunConfig.ConnectTimeout.
+func (r *run) connectDialed(d live.Dialed, req *live.ConnectRequest) (live.Conn, error) {
+	ctx, cancel := context.WithTimeout(r.stopCtx, r.cfg.ConnectTimeout)
+	defer cancel()
+	return d.Connect(ctx, req)
 }
 
 // sleep waits d, or until the run is stopped; it reports false then.

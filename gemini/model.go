@@ -31,7 +31,10 @@ type Model struct {
 	bufs        *buffers
 }
 
-var _ live.Model = (*Model)(nil)
+var (
+	_ live.Model  = (*Model)(nil)
+	_ live.Dialer = (*Model)(nil)
+)
 
 // NewModel resolves cfg (nil means everything from the environment; see
 // [Config]) and returns the model called name, for example
@@ -112,20 +115,40 @@ func (m *Model) Connect(ctx context.Context, req *live.ConnectRequest) (live.Con
 }
 
 func (m *Model) connect(ctx context.Context, req *live.ConnectRequest) (*Conn, error) {
-	if req == nil {
-		req = &live.ConnectRequest{}
-	}
-	setupFrame, err := encodeSetup(m.ep.backend, m.resource, m.family, req.Setup, len(req.History) > 0)
+	frames, err := m.encodeConnect(req)
 	if err != nil {
 		return nil, err
 	}
-	var historyFrame []byte
+	ws, err := m.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return m.setup(ctx, ws, frames)
+}
+
+// connectFrames are the setup and history frames of a connection.
+type connectFrames struct{ setup, history []byte }
+
+// encodeConnect validates and encodes req before anything is dialled.
+func (m *Model) encodeConnect(req *live.ConnectRequest) (connectFrames, error) {
+	if req == nil {
+		req = &live.ConnectRequest{}
+	}
+	var f connectFrames
+	var err error
+	if f.setup, err = encodeSetup(m.ep.backend, m.resource, m.family, req.Setup, len(req.History) > 0); err != nil {
+		return f, err
+	}
 	if len(req.History) > 0 {
-		if historyFrame, err = encodeHistory(m.ep.backend, req.History); err != nil {
-			return nil, err
+		if f.history, err = encodeHistory(m.ep.backend, req.History); err != nil {
+			return f, err
 		}
 	}
+	return f, nil
+}
 
+// dial opens the WebSocket.
+func (m *Model) dial(ctx context.Context) (*websocket.Conn, error) {
 	header, err := m.ep.authHeader(ctx, m.header)
 	if err != nil {
 		return nil, err
@@ -151,9 +174,14 @@ func (m *Model) connect(ctx context.Context, req *live.ConnectRequest) (*Conn, e
 		return nil, de
 	}
 	ws.SetReadLimit(m.readLimit)
-	c := newConn(ws, m)
+	return ws, nil
+}
 
-	if err := c.writeFrame(ctx, setupFrame); err != nil {
+// setup sends the setup on an open WebSocket, waits for setupComplete and
+// sends the history. It closes ws when it fails.
+func (m *Model) setup(ctx context.Context, ws *websocket.Conn, f connectFrames) (*Conn, error) {
+	c := newConn(ws, m)
+	if err := c.writeFrame(ctx, f.setup); err != nil {
 		ws.CloseNow()
 		return nil, fmt.Errorf("gemini: sending setup: %w", err)
 	}
@@ -170,14 +198,51 @@ func (m *Model) connect(ctx context.Context, req *live.ConnectRequest) (*Conn, e
 	c.pending = first
 	m.logger.DebugContext(ctx, "gemini: session ready", "model", m.resource, "session_id", c.sessionID)
 
-	if historyFrame != nil {
-		if err := c.writeFrame(ctx, historyFrame); err != nil {
+	if f.history != nil {
+		if err := c.writeFrame(ctx, f.history); err != nil {
 			ws.CloseNow()
 			return nil, fmt.Errorf("gemini: sending history: %w", err)
 		}
 	}
 	return c, nil
 }
+
+// Dial opens the WebSocket of a connection without sending its setup. It
+// implements [live.Dialer]: the flow dials the replacement of a connection
+// the server is retiring (goAway) early, and sends the setup, with the
+// newest resumption handle, when it switches. The dial honours ctx as
+// Connect does.
+func (m *Model) Dial(ctx context.Context) (live.Dialed, error) {
+	ws, err := m.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &dialed{m: m, ws: ws}, nil
+}
+
+// dialed is an open WebSocket waiting for its setup.
+type dialed struct {
+	m  *Model
+	ws *websocket.Conn
+}
+
+// Connect sends the setup built from req, waits for setupComplete, and
+// sends req.History, as Model.Connect does after its dial.
+func (d *dialed) Connect(ctx context.Context, req *live.ConnectRequest) (live.Conn, error) {
+	f, err := d.m.encodeConnect(req)
+	if err != nil {
+		d.ws.CloseNow()
+		return nil, err
+	}
+	c, err := d.m.setup(ctx, d.ws, f)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Close drops the WebSocket unused.
+func (d *dialed) Close() error { return d.ws.CloseNow() }
 
 // secrets lists the values that must never appear in an error.
 func (m *Model) secrets(header http.Header) []string {

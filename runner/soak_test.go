@@ -193,15 +193,22 @@ func soakRun(t *testing.T, sessions session.Service, i int, d time.Duration) *so
 				return
 			case <-time.After(300*time.Millisecond + time.Duration(rng.IntN(700))*time.Millisecond):
 			}
+			// The newest connection past its setup (the client sent
+			// something after it), as a real server's faults come; one
+			// dialled early for a handover is not in use yet.
+			var target *livetest.Session
 			all := srv.Sessions()
-			// Only on a connection past its setup, as a real server's
-			// faults come: the client has sent something after setup.
-			if len(all) == 0 || len(all[len(all)-1].Messages()) < 2 {
+			for j := len(all) - 1; j >= 0 && target == nil; j-- {
+				if len(all[j].Messages()) >= 2 {
+					target = all[j]
+				}
+			}
+			if target == nil {
 				continue
 			}
 			f := soakFaults[rng.IntN(len(soakFaults))]
 			res.faults = append(res.faults, f.name)
-			f.inject(ctx, all[len(all)-1])
+			f.inject(ctx, target)
 		}
 	}()
 	for ev, err := range r.RunLive(ctx, "soak", res.sessionID, q, cfg) {
@@ -245,7 +252,17 @@ func soakLineage(t *testing.T, res *soakResult) (lost, duplicated int) {
 			}
 		}
 	}
-	cur := res.sessions[len(res.sessions)-1]
+	// The connection the run ended on, named by its last events.
+	var cur *livetest.Session
+	for _, ev := range res.events {
+		if s, ok := byID[ev.LiveSessionID]; ok {
+			cur = s
+		}
+	}
+	if cur == nil {
+		t.Errorf("%s: no event names a connection", res.sessionID)
+		return 0, 0
+	}
 	count(cur.Messages()[1:])
 	for h := cur.ResumedFrom(); h != ""; h = cur.ResumedFrom() {
 		owner, ok := byID[res.owners[h]]

@@ -152,3 +152,24 @@ type Aborter interface {
 type ContentChecker interface {
 	CheckContent(c *genai.LiveClientContent) error
 }
+
+// Dialer is implemented by models that can open a connection's transport
+// before its setup. The flow dials the replacement of a connection the
+// server is retiring (goAway) as soon as it is told, and sends the setup,
+// with the newest resumption handle, only when it switches: the service
+// refuses to resume a session whose previous connection is still open.
+type Dialer interface {
+	// Dial opens the transport, honouring ctx as Connect does.
+	Dial(ctx context.Context) (Dialed, error)
+}
+
+// Dialed is an open transport waiting for its setup.
+type Dialed interface {
+	// Connect sends the setup built from req and waits for the server to
+	// acknowledge it, then sends req.History, as Model.Connect does after
+	// its dial. It consumes the Dialed: on failure the transport is
+	// closed.
+	Connect(ctx context.Context, req *ConnectRequest) (Conn, error)
+	// Close drops the transport unused.
+	Close() error
+}
