@@ -34,6 +34,10 @@ type link struct {
 	jmu     sync.Mutex
 	journal []journalEntry
 	turnEnd int // journal entries written before the newest turnComplete
+	jAudio  int // bytes of audio in the journal
+	// Audio dropped from the journal to keep it within
+	// RunConfig.MaxHeldAudioBytes; reported if a resume needed it.
+	jDroppedMsgs, jDroppedBytes int
 
 	keepalive *time.Timer // nil when keepalive is off
 
@@ -117,6 +121,9 @@ func (l *link) write(m *message) error {
 	if l.r.journaling && m.tool == nil {
 		l.jmu.Lock()
 		l.journal = append(l.journal, journalEntry{index: l.sent, msg: m})
+		if l.jAudio += m.audioBytes(); l.jAudio > max(l.r.cfg.MaxHeldAudioBytes, 0) {
+			l.trimAudioLocked(max(l.r.cfg.MaxHeldAudioBytes, 0) * 3 / 4)
+		}
 		l.jmu.Unlock()
 	}
 	return nil
@@ -158,6 +165,35 @@ func (l *link) consumed(transparent bool, last int64) {
 		i = min(l.turnEnd, len(l.journal))
 	}
 	l.turnEnd = 0
+	for _, e := range l.journal[:i] {
+		l.jAudio -= e.msg.audioBytes()
+	}
+	n := copy(l.journal, l.journal[i:])
+	clear(l.journal[n:])
+	l.journal = l.journal[:n]
+	l.jDroppedMsgs, l.jDroppedBytes = 0, 0 // the server has what was dropped
+}
+
+// trimAudioLocked drops the oldest journaled audio, up to the first
+// journaled non-audio message, until at most target bytes are left. It
+// trims to below the bound, not just to it, so that the copy it makes is
+// paid once per many chunks.
+func (l *link) trimAudioLocked(target int) {
+	i := 0
+	for i < len(l.journal) && l.jAudio > target {
+		n := l.journal[i].msg.audioBytes()
+		if n == 0 {
+			break
+		}
+		l.jAudio -= n
+		l.jDroppedMsgs++
+		l.jDroppedBytes += n
+		i++
+	}
+	if i == 0 {
+		return
+	}
+	l.turnEnd = max(l.turnEnd-i, 0)
 	n := copy(l.journal, l.journal[i:])
 	clear(l.journal[n:])
 	l.journal = l.journal[:n]
@@ -168,6 +204,9 @@ func (l *link) consumed(transparent bool, last int64) {
 func (l *link) unconsumed() []*message {
 	l.jmu.Lock()
 	defer l.jmu.Unlock()
+	if l.jDroppedMsgs > 0 {
+		l.r.held.addDropped(l.jDroppedMsgs, l.jDroppedBytes)
+	}
 	ms := make([]*message, len(l.journal))
 	for i, e := range l.journal {
 		ms[i] = e.msg

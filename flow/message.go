@@ -137,6 +137,15 @@ func (h *held) len() int {
 	return len(h.msgs)
 }
 
+// addDropped counts audio dropped elsewhere (from a link's journal) into
+// the next report.
+func (h *held) addDropped(msgs, bytes int) {
+	h.mu.Lock()
+	h.droppedMsgs += msgs
+	h.droppedBytes += bytes
+	h.mu.Unlock()
+}
+
 // takeDropped returns and resets the count of dropped audio.
 func (h *held) takeDropped() (msgs, bytes int) {
 	h.mu.Lock()

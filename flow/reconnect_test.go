@@ -547,3 +547,54 @@ func TestARefusedHandleFallsBackToTheHistory(t *testing.T) {
 		t.Errorf("user turns of the fresh session (-want +got):\n%s", diff)
 	}
 }
+
+func TestHeldAudioIsBoundedAndTheDropReportedOnce(t *testing.T) {
+	srv, p := newLive(t, fastReconnect())
+	p.RunConfig.Reconnect.InitialBackoff, p.RunConfig.Reconnect.MaxBackoff = 300*time.Millisecond, time.Second
+	p.RunConfig.MaxHeldAudioBytes = 10 * 320 // ten chunks
+	sendText(t, p, "Hi")
+	chunk := func(n int) *genai.Blob {
+		data := make([]byte, 320)
+		data[0] = byte(n)
+		return &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: data}
+	}
+	var warnings []*event.Warning
+	dropped := false
+	for ev, err := range flow.Run(t.Context(), p) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case ev.TurnComplete && !dropped:
+			dropped = true
+			if err := session(t, srv).Send(t.Context(), livetest.Drop()); err != nil {
+				t.Fatal(err)
+			}
+		case ev.Reconnect != nil && ev.Reconnect.State == event.ReconnectStarted:
+			for n := range 50 {
+				if err := p.Queue.SendRealtime(chunk(n)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sendText(t, p, "after the outage")
+		case ev.Warning != nil:
+			warnings = append(warnings, ev.Warning)
+		case !ev.Partial && ev.Text() == "echo: after the outage":
+			p.Queue.Close()
+		}
+	}
+	if len(warnings) != 1 || warnings[0].Code != event.WarningHeldAudioDropped ||
+		!strings.Contains(warnings[0].Message, "40 audio chunks (12800 bytes)") {
+		t.Fatalf("warnings %+v, want one %s saying 40 chunks (12800 bytes) were dropped", warnings, event.WarningHeldAudioDropped)
+	}
+	var got []int
+	for _, m := range waitSession(t, srv, 1).Messages() {
+		if in := m.RealtimeInput; in != nil && in.Audio != nil {
+			got = append(got, int(in.Audio.Data[0]))
+		}
+	}
+	want := []int{40, 41, 42, 43, 44, 45, 46, 47, 48, 49}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("chunks delivered after the outage (-want +got), the newest ten:\n%s", diff)
+	}
+}
