@@ -220,6 +220,38 @@ func TestTimeRequestRunsTheLocalTool(t *testing.T) {
 	}
 }
 
+func TestTheRuntimeReconnectsToTheModelAfterADrop(t *testing.T) {
+	d := startDemo(t, "-model", textModel)
+	c := d.dial(t, "/ws/u1/s1")
+	c.sendText("my name is Ada")
+	c.until(turnComplete)
+	c.sendText("please drop the connection")
+	var started, succeeded bool
+	c.until(func(ev *event.Event) bool {
+		if rc := ev.Reconnect; rc != nil {
+			started = started || rc.State == event.ReconnectStarted
+			succeeded = succeeded || rc.State == event.ReconnectSucceeded && rc.Resumed
+		}
+		return succeeded
+	})
+	if !started || !succeeded {
+		t.Fatalf("reconnect events: started %v, succeeded and resumed %v; want both", started, succeeded)
+	}
+	// The same browser connection goes on, and the model remembers.
+	// The resumed session lacks the request sent after its handle, so it
+	// gets it again, and answers it before the next question.
+	c.sendText("who am I?")
+	var got string
+	for range 3 {
+		if got = replyText(c.until(turnComplete)); strings.Contains(got, "who am I?") {
+			break
+		}
+	}
+	if !strings.Contains(got, "who am I?") || !strings.Contains(got, "Earlier you said") {
+		t.Errorf("reply after the model connection was replaced = %q, want it to remember the conversation", got)
+	}
+}
+
 func TestReconnectingContinuesTheSession(t *testing.T) {
 	d := startDemo(t, "-model", textModel)
 	c := d.dial(t, "/ws/u1/s1")

@@ -113,6 +113,7 @@ function send(frame, summary, logData, opts) {
 
 function onEvent(ev) {
   log.downstream(ev);
+  onRuntimeConnection(ev);
   if (ev.interrupted) {
     withPlayer((p) => p.clear()); // stop speaking at once
   }
@@ -124,6 +125,31 @@ function onEvent(ev) {
     }
   }
   chat.handle(ev);
+}
+
+// onRuntimeConnection shows the runtime's own reconnection to the model
+// (ev.reconnect: started, succeeded, gave_up) and its warnings.
+function onRuntimeConnection(ev) {
+  const rc = ev.reconnect;
+  if (rc) {
+    switch (rc.state) {
+      case "started":
+        setStatus("connecting", "Model connection lost — reconnecting…");
+        chat.system(`The model connection ended (${rc.cause || "unknown cause"}); reconnecting… (attempt ${rc.attempt || 1})`);
+        break;
+      case "succeeded":
+        setStatus("connected", "Connected");
+        chat.system(rc.resumed ? "Reconnected to the model; the conversation goes on." : "Reconnected to the model with the conversation so far.");
+        break;
+      case "gave_up":
+        setStatus("disconnected", "Model connection lost");
+        chat.system(`Could not reconnect to the model: ${rc.cause || "unknown cause"}`);
+        break;
+    }
+  }
+  if (ev.warning) {
+    chat.system(`Warning: ${ev.warning.message}`);
+  }
 }
 
 // ---------------------------------------------------------------------------

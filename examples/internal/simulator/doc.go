@@ -15,6 +15,10 @@
 //   - a recognisable request ("what time is it?") calls the local function
 //     tool the agent declared (get_current_time), waits for its response
 //     and speaks the result;
+//   - "drop the connection" makes the simulated service drop the
+//     connection without a close frame after saying so, to show the
+//     runtime reconnecting and resuming the session (a resumed session
+//     does not drop again);
 //   - speaking over a reply interrupts it (livetest's simulated voice
 //     activity detection);
 //   - it remembers the conversation, including history seeded after a

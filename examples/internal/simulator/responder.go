@@ -21,6 +21,9 @@ const TimeToolName = "get_current_time"
 // timeRequest recognises a request for the time in typed text.
 var timeRequest = regexp.MustCompile(`(?i)\btime\b`)
 
+// dropRequest asks the simulated service to drop the connection.
+var dropRequest = regexp.MustCompile(`(?i)\bdrop the connection\b`)
+
 // Defaults of Options.
 const (
 	DefaultTextDelay = 60 * time.Millisecond
@@ -69,6 +72,12 @@ func NewResponder(opts Options) *Responder {
 // returns nil when ctx ends (the turn was interrupted) before then.
 func (r *Responder) Respond(ctx context.Context, t *livetest.Turn) livetest.Script {
 	out := r.newOutput(t)
+	if dropRequest.MatchString(t.Text) && t.Session.ResumedFrom() == "" {
+		// Once: a resumed session gets the request again (it was sent
+		// after the last handle) and answers it as any other turn.
+		out.say("Dropping the connection now.")
+		return append(out.take(), livetest.Drop())
+	}
 	if timeRequest.MatchString(t.Text) && declares(t.Setup, TimeToolName) {
 		call := &genai.FunctionCall{
 			ID:   fmt.Sprintf("sim-call-%d", r.calls.Add(1)),
