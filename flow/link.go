@@ -27,9 +27,11 @@ type link struct {
 	resumed bool // the setup carried a resumption handle
 
 	// Owned by the sender, the only goroutine that writes.
-	sent     int64       // index of the last message written
-	writing  atomic.Bool // a write is in progress (see waitWrites)
-	watchdog *time.Timer // drops the link when a write outlasts WriteTimeout
+	sent int64 // index of the last message written
+	// writeSeq counts write starts and ends: odd while a write is in
+	// progress. The watchdog reads it; two atomic adds are all a write
+	// pays for its deadline.
+	writeSeq atomic.Uint64
 
 	jmu     sync.Mutex
 	journal []journalEntry
@@ -39,7 +41,16 @@ type link struct {
 	// RunConfig.MaxHeldAudioBytes; reported if a resume needed it.
 	jDroppedMsgs, jDroppedBytes int
 
-	keepalive *time.Timer // nil when keepalive is off
+	// The watchdog: a timer every half WriteTimeout (or Keepalive, if
+	// shorter) that drops the link
+	// when the same write is seen in progress three times (it has lasted
+	// at least WriteTimeout), and pings every Keepalive. Owned by the
+	// timer's goroutine.
+	watchdog   *time.Timer
+	period     time.Duration
+	lastSeq    uint64
+	stuckTicks int
+	lastPing   time.Time
 
 	// Owned by the receive loop: the handover a goAway asked for.
 	handoverWanted   bool        // switch at the next turn boundary
@@ -63,13 +74,12 @@ func (r *run) newLink(conn live.Conn, n int, resumed, sentHistory bool) *link {
 	if sentHistory {
 		l.sent = 1
 	}
-	l.watchdog = time.AfterFunc(time.Hour, func() {
-		l.fail(&linkError{msg: fmt.Sprintf("a write to the model took longer than RunConfig.WriteTimeout (%v)", r.cfg.WriteTimeout)})
-	})
-	l.watchdog.Stop()
-	if _, ok := conn.(live.Pinger); ok && r.cfg.KeepaliveEnabled() {
-		l.keepalive = time.AfterFunc(r.cfg.Keepalive, l.ping)
+	l.period = r.cfg.WriteTimeout / 2
+	if r.cfg.KeepaliveEnabled() {
+		l.period = min(l.period, r.cfg.Keepalive)
 	}
+	l.lastPing = time.Now()
+	l.watchdog = time.AfterFunc(l.period, l.tick)
 	return l
 }
 
@@ -93,15 +103,14 @@ func (e *linkError) Quota() bool     { return false }
 // write sends one message on the link's connection, with the write
 // deadline armed, and journals it. The caller is the sender.
 func (l *link) write(m *message) error {
-	l.writing.Store(true)
-	defer l.writing.Store(false)
+	l.writeSeq.Add(1)
+	defer l.writeSeq.Add(1)
 	if l.isOver() {
 		// Checked after writing is set: waitWrites, which runs after the
 		// link ended, either sees this write or this write sees the end.
 		return net.ErrClosed
 	}
 	l.sent++
-	l.watchdog.Reset(l.r.cfg.WriteTimeout)
 	var err error
 	switch {
 	case m.content != nil:
@@ -111,7 +120,6 @@ func (l *link) write(m *message) error {
 	case m.tool != nil:
 		err = l.conn.SendToolResponse(l.r.wireCtx, m.tool)
 	}
-	l.watchdog.Stop()
 	if err != nil {
 		if errors.Is(err, live.ErrRejected) {
 			l.sent-- // nothing was written
@@ -134,7 +142,7 @@ func (l *link) write(m *message) error {
 // dropped, so the write returns at once.
 func (l *link) waitWrites(d time.Duration) {
 	deadline := time.Now().Add(d)
-	for l.writing.Load() && time.Now().Before(deadline) {
+	for l.writeSeq.Load()%2 == 1 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 }
@@ -256,33 +264,46 @@ func (l *link) isOver() bool {
 	}
 }
 
-// stopTimers stops the link's keepalive and watchdog.
+// stopTimers stops the link's watchdog and handover timer.
 func (l *link) stopTimers() {
 	l.watchdog.Stop()
-	if l.keepalive != nil {
-		l.keepalive.Stop()
-	}
 	if l.handoverTimer != nil {
 		l.handoverTimer.Stop()
 	}
 }
 
-// ping checks the peer answers within one keepalive interval; it runs on
-// the keepalive timer's goroutine.
-func (l *link) ping() {
+// tick is the watchdog: it drops the link when a write has lasted
+// WriteTimeout (the same write seen in progress at three ticks half a
+// WriteTimeout apart: noticed within 1.5 × WriteTimeout), and pings the
+// peer every Keepalive, dropping the link when a ping goes unanswered for
+// a Keepalive.
+func (l *link) tick() {
 	if l.isOver() {
 		return
 	}
-	interval := l.r.cfg.Keepalive
-	ctx, cancel := context.WithTimeout(context.Background(), interval)
-	err := l.conn.(live.Pinger).Ping(ctx)
-	cancel()
-	if l.isOver() {
+	seq := l.writeSeq.Load()
+	if seq%2 == 1 && seq == l.lastSeq {
+		l.stuckTicks++
+	} else {
+		l.stuckTicks = 0
+	}
+	l.lastSeq = seq
+	if l.stuckTicks >= 2 {
+		l.fail(&linkError{msg: fmt.Sprintf("a write to the model took longer than RunConfig.WriteTimeout (%v)", l.r.cfg.WriteTimeout)})
 		return
 	}
-	if err != nil {
-		l.fail(&linkError{msg: fmt.Sprintf("keepalive: the model's server did not answer a ping within %v", interval), err: err})
-		return
+	if p, ok := l.conn.(live.Pinger); ok && l.r.cfg.KeepaliveEnabled() && time.Since(l.lastPing) >= l.r.cfg.Keepalive {
+		l.lastPing = time.Now()
+		interval := l.r.cfg.Keepalive
+		ctx, cancel := context.WithTimeout(context.Background(), interval)
+		err := p.Ping(ctx)
+		cancel()
+		if err != nil && !l.isOver() {
+			l.fail(&linkError{msg: fmt.Sprintf("keepalive: the model's server did not answer a ping within %v", interval), err: err})
+			return
+		}
 	}
-	l.keepalive.Reset(interval)
+	if !l.isOver() {
+		l.watchdog.Reset(l.period)
+	}
 }

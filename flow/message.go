@@ -2,6 +2,7 @@ package flow
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"google.golang.org/genai"
 
@@ -41,6 +42,7 @@ func (m *message) audioBytes() int {
 type held struct {
 	limit int // bytes of audio; negative holds none
 
+	n            atomic.Int32 // len(msgs), read without the lock by pop
 	mu           sync.Mutex
 	msgs         []*message
 	audio        int // bytes of audio in msgs
@@ -56,6 +58,7 @@ func (h *held) push(m *message) {
 	h.msgs = append(h.msgs, m)
 	h.audio += m.audioBytes()
 	h.trimLocked()
+	h.n.Store(int32(len(h.msgs)))
 }
 
 // prepend puts ms, oldest first, ahead of everything held: messages of a
@@ -71,6 +74,7 @@ func (h *held) prepend(ms []*message) {
 		h.audio += m.audioBytes()
 	}
 	h.trimLocked()
+	h.n.Store(int32(len(h.msgs)))
 }
 
 // trimLocked drops the oldest audio messages while the held audio
@@ -94,8 +98,12 @@ func (h *held) trimLocked() {
 	h.msgs = kept
 }
 
-// pop removes and returns the oldest held message, or nil.
+// pop removes and returns the oldest held message, or nil. An empty
+// buffer, the common case, costs no lock.
 func (h *held) pop() *message {
+	if h.n.Load() == 0 {
+		return nil
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.msgs) == 0 {
@@ -108,6 +116,7 @@ func (h *held) pop() *message {
 	if len(h.msgs) == 0 {
 		h.msgs = nil // let a long outage's array go
 	}
+	h.n.Store(int32(len(h.msgs)))
 	return m
 }
 
@@ -128,6 +137,7 @@ func (h *held) filter(keep func(*message) bool) {
 	}
 	clear(h.msgs[len(kept):])
 	h.msgs = kept
+	h.n.Store(int32(len(h.msgs)))
 }
 
 // len returns how many messages are held.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/livequeue"
@@ -28,9 +29,10 @@ type sender struct {
 	tools   []*message
 	// problems are reports of requests found invalid while moving them
 	// to the held buffer, made once the lock is released.
-	problems []string
-	scratch  [5]*message // the messages of one request; drain's and next's
-	wg       sync.WaitGroup
+	problems    []string
+	hasProblems atomic.Bool // problems is not empty: reportProblems takes the lock
+	scratch     [5]*message // the messages of one request; drain's and next's
+	wg          sync.WaitGroup
 }
 
 // start registers with the queue and drains what was queued before the
@@ -181,6 +183,7 @@ func (s *sender) next() (l *link, m *message, req livequeue.Request, closed, ok 
 		}
 		if len(problems) > 0 {
 			s.problems = append(s.problems, problems...)
+			s.hasProblems.Store(true)
 			return l, nil, livequeue.Request{}, false, true // an empty request: drain reports them
 		}
 	}
@@ -235,7 +238,11 @@ func (s *sender) deliver(l *link, m *message) bool {
 // reportProblems reports the requests found invalid while they were being
 // held. It reports false when the run is over.
 func (s *sender) reportProblems() bool {
+	if !s.hasProblems.Load() {
+		return true
+	}
 	s.mu.Lock()
+	s.hasProblems.Store(false)
 	problems := s.problems
 	s.problems = nil
 	s.mu.Unlock()

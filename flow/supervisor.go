@@ -196,7 +196,7 @@ func (r *run) nextRequest() *live.ConnectRequest {
 func (r *run) connect(req *live.ConnectRequest) (live.Conn, error) {
 	ctx, cancel := context.WithTimeout(r.stopCtx, r.cfg.ConnectTimeout)
 	defer cancel()
-	conn, err := r.p.Model.Connect(ctx, req)
+	conn, err := shallow(func() (live.Conn, error) { return r.p.Model.Connect(ctx, req) })
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && r.stopCtx.Err() == nil {
 		err = &linkError{msg: fmt.Sprintf("connecting took longer than RunConfig.ConnectTimeout (%v)", r.cfg.ConnectTimeout), err: err}
 	}
@@ -256,7 +256,25 @@ func (r *run) takePredialed() live.Dialed {
 func (r *run) connectDialed(d live.Dialed, req *live.ConnectRequest) (live.Conn, error) {
 	ctx, cancel := context.WithTimeout(r.stopCtx, r.cfg.ConnectTimeout)
 	defer cancel()
-	return d.Connect(ctx, req)
+	return shallow(func() (live.Conn, error) { return d.Connect(ctx, req) })
+}
+
+// shallow runs connect on a goroutine of its own and waits for it. A
+// dial (HTTP, TLS, the WebSocket upgrade) runs deep: on the run's
+// long-lived goroutine it would grow that goroutine's stack for good, and
+// an idle run would keep the larger stack.
+func shallow(connect func() (live.Conn, error)) (live.Conn, error) {
+	type result struct {
+		conn live.Conn
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		conn, err := connect()
+		done <- result{conn, err}
+	}()
+	res := <-done
+	return res.conn, res.err
 }
 
 // sleep waits d, or until the run is stopped; it reports false then.

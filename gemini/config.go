@@ -74,9 +74,12 @@ type Config struct {
 	// Header holds extra HTTP headers sent with every WebSocket handshake.
 	Header http.Header
 
-	// HTTPClient performs the WebSocket handshake. Nil means
-	// http.DefaultClient. It is used for the dial only: authentication is
-	// added by this package.
+	// HTTPClient performs the WebSocket handshake. Nil means a client of
+	// the model's own, like http.DefaultClient but with keep-alives off:
+	// a dial abandoned by its context (a connect timeout, a closed queue)
+	// would otherwise finish in the background and leave an idle
+	// connection, and its goroutines, in the pool for 90 seconds. It is
+	// used for the dial only: authentication is added by this package.
 	HTTPClient *http.Client
 
 	// ReadLimit is the largest server message accepted, in bytes. 0 means

@@ -80,7 +80,7 @@ func NewModel(ctx context.Context, name string, cfg *Config) (*Model, error) {
 		family:      fam,
 		ep:          ep,
 		header:      cfg.Header.Clone(),
-		httpClient:  cfg.HTTPClient,
+		httpClient:  dialClient(cfg.HTTPClient),
 		readLimit:   limit,
 		logger:      logger,
 		mediaChunks: cfg.MediaChunks,
@@ -243,6 +243,17 @@ func (d *dialed) Connect(ctx context.Context, req *live.ConnectRequest) (live.Co
 
 // Close drops the WebSocket unused.
 func (d *dialed) Close() error { return d.ws.CloseNow() }
+
+// dialClient returns c, or when it is nil a client for WebSocket dials
+// that keeps no idle connection (see Config.HTTPClient).
+func dialClient(c *http.Client) *http.Client {
+	if c != nil {
+		return c
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DisableKeepAlives = true
+	return &http.Client{Transport: t}
+}
 
 // secrets lists the values that must never appear in an error.
 func (m *Model) secrets(header http.Header) []string {

@@ -150,7 +150,9 @@ type RunConfig struct {
 
 	// WriteTimeout bounds one message write to the model. 0 means
 	// DefaultWriteTimeout; a write blocked past it (a server that stopped
-	// reading) drops the connection, which reconnects like any drop.
+	// reading) drops the connection, which reconnects like any drop. It
+	// is checked every half WriteTimeout, so a stuck write is noticed
+	// between WriteTimeout and 1.5 × WriteTimeout after it started.
 	WriteTimeout time.Duration
 
 	// Keepalive is the interval at which an open connection is pinged; a
