@@ -442,6 +442,15 @@ await step("after a dropped connection the unfinished reply is closed and the pa
   check(text.includes("Earlier you said:"), `the reply after reconnecting does not know the session's history: ${text}`);
 });
 
+await step("when the runtime reconnects to the model the page says so, on the same browser connection", async () => {
+  await page.fill("#messageInput", "please drop the connection");
+  await page.press("#messageInput", "Enter");
+  const notice = (text) => page.locator("#messages .system-message", { hasText: text }).last().waitFor();
+  await notice("reconnecting…");
+  await notice("Reconnected to the model");
+  await page.waitForSelector('#connectionStatus[data-state="connected"]');
+});
+
 await step("the camera streams a frame a second while streaming is on, and snapshots still work", async () => {
   if (!imagesURL) {
     console.log("# skipped: BIDI_DEMO_IMAGES_URL is not set");
