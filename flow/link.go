@@ -120,12 +120,13 @@ func (l *link) write(m *message) error {
 	case m.tool != nil:
 		err = l.conn.SendToolResponse(l.r.wireCtx, m.tool)
 	}
-	if err != nil {
-		if errors.Is(err, live.ErrRejected) {
-			l.sent-- // nothing was written
-		}
+	if err != nil && errors.Is(err, live.ErrRejected) {
+		l.sent-- // nothing was written
 		return err
 	}
+	// A write that failed with the connection may still have reached the
+	// server: with journaling, the journal keeps it under its index, and
+	// the resume decides (see journaled).
 	if l.r.journaling && m.tool == nil {
 		l.jmu.Lock()
 		l.journal = append(l.journal, journalEntry{index: l.sent, msg: m})
@@ -134,8 +135,13 @@ func (l *link) write(m *message) error {
 		}
 		l.jmu.Unlock()
 	}
-	return nil
+	return err
 }
+
+// journaled reports whether a message whose write failed with the
+// connection is in the link's journal, to be resent or not when the
+// session resumes; otherwise the sender holds it for the next link.
+func (l *link) journaled(m *message) bool { return l.r.journaling && m.tool == nil }
 
 // waitWrites waits, at most d, for a write in progress on the ended link
 // to return, so its journal is complete. The connection is already

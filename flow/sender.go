@@ -227,8 +227,10 @@ func (s *sender) deliver(l *link, m *message) bool {
 	if r.queueClosed.Load() {
 		return false
 	}
-	// The connection failed: keep the message for the next link.
-	if m.tool == nil {
+	// The connection failed: the message goes to the next link, from the
+	// journal when the link keeps one (it may have arrived: the resume
+	// decides), else from the front of the held buffer.
+	if m.tool == nil && !l.journaled(m) {
 		r.held.unshift(m)
 	}
 	l.fail(err)
