@@ -312,15 +312,23 @@ func TestConcurrentWriterDoesNotLoseEvents(t *testing.T) {
 			q.Close()
 			return
 		}
-		// Another writer appends to the session between the turns.
-		other, err := h.runner.GetOrCreateSession(t.Context(), "u1", "s1")
-		if err != nil {
-			t.Fatal(err)
-		}
+		// Another writer appends to the session between the turns. The
+		// run stores its own events meanwhile, so that writer, like any,
+		// gets the session again when its copy went stale.
 		outside := &event.Event{InvocationID: "e-other", Author: "user",
 			Content: genai.NewContentFromText("from elsewhere", genai.RoleUser)}
-		if _, err := h.sessions.AppendEvent(t.Context(), other, outside); err != nil {
-			t.Fatal(err)
+		for attempt := 1; ; attempt++ {
+			other, err := h.runner.GetOrCreateSession(t.Context(), "u1", "s1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = h.sessions.AppendEvent(t.Context(), other, outside)
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, session.ErrStale) || attempt == 10 {
+				t.Fatal(err)
+			}
 		}
 		if err := q.SendContent(genai.NewContentFromText("second", genai.RoleUser)); err != nil {
 			t.Fatal(err)
