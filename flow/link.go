@@ -105,14 +105,29 @@ func (e *linkError) Quota() bool     { return false }
 func (l *link) write(m *message) error {
 	l.writeSeq.Add(1)
 	defer l.writeSeq.Add(1)
-	if l.isOver() {
-		// Checked after writing is set: waitWrites, which runs after the
-		// link ended, either sees this write or this write sees the end.
-		return net.ErrClosed
-	}
 	l.sent++
+	// Journaled before it is written: the server may consume the message
+	// and report it (lastConsumedClientMessageIndex) before the write
+	// returns, and the trim must find it. A write that fails with the
+	// connection may still have reached the server, so it stays in the
+	// journal too, and the resume decides (see journaled).
+	journal := l.r.journaling && m.tool == nil
+	if journal {
+		l.jmu.Lock()
+		l.journal = append(l.journal, journalEntry{index: l.sent, msg: m})
+		if l.jAudio += m.audioBytes(); l.jAudio > max(l.r.cfg.MaxHeldAudioBytes, 0) {
+			l.trimAudioLocked(max(l.r.cfg.MaxHeldAudioBytes, 0) * 3 / 4)
+		}
+		l.jmu.Unlock()
+	}
 	var err error
 	switch {
+	case l.isOver():
+		// Checked after writeSeq is odd: waitWrites, which runs after
+		// the link ended, either sees this write or this write sees the
+		// end. Nothing is written; the message stays journaled like a
+		// failed write, under an index the server never reached.
+		err = net.ErrClosed
 	case m.content != nil:
 		err = l.conn.SendContent(l.r.wireCtx, m.content)
 	case m.isRealtime:
@@ -121,21 +136,26 @@ func (l *link) write(m *message) error {
 		err = l.conn.SendToolResponse(l.r.wireCtx, m.tool)
 	}
 	if err != nil && errors.Is(err, live.ErrRejected) {
-		l.sent-- // nothing was written
-		return err
-	}
-	// A write that failed with the connection may still have reached the
-	// server: with journaling, the journal keeps it under its index, and
-	// the resume decides (see journaled).
-	if l.r.journaling && m.tool == nil {
-		l.jmu.Lock()
-		l.journal = append(l.journal, journalEntry{index: l.sent, msg: m})
-		if l.jAudio += m.audioBytes(); l.jAudio > max(l.r.cfg.MaxHeldAudioBytes, 0) {
-			l.trimAudioLocked(max(l.r.cfg.MaxHeldAudioBytes, 0) * 3 / 4)
+		// Nothing was written: the message leaves the journal and the
+		// count.
+		if journal {
+			l.unjournal(l.sent)
 		}
-		l.jmu.Unlock()
+		l.sent--
 	}
 	return err
+}
+
+// unjournal removes the entry of index, the newest, if it is still there.
+func (l *link) unjournal(index int64) {
+	l.jmu.Lock()
+	defer l.jmu.Unlock()
+	if n := len(l.journal); n > 0 && l.journal[n-1].index == index {
+		l.jAudio -= l.journal[n-1].msg.audioBytes()
+		l.journal[n-1] = journalEntry{}
+		l.journal = l.journal[:n-1]
+		l.turnEnd = min(l.turnEnd, len(l.journal))
+	}
 }
 
 // journaled reports whether a message whose write failed with the
