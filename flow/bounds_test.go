@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/genai"
+
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/tool"
-	"github.com/google/go-cmp/cmp"
-	"google.golang.org/genai"
 )
 
 func TestConnectIsBounded(t *testing.T) {
