@@ -1,6 +1,7 @@
 package runconfig
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 )
@@ -32,38 +33,25 @@ const (
 
 // boundsWithDefaults fills the zero bounds of c with their defaults.
 func (c *RunConfig) boundsWithDefaults() {
-	if c.ConnectTimeout == 0 {
-		c.ConnectTimeout = DefaultConnectTimeout
-	}
-	if c.WriteTimeout == 0 {
-		c.WriteTimeout = DefaultWriteTimeout
-	}
-	if c.Keepalive == 0 {
-		c.Keepalive = DefaultKeepalive
-	}
-	if c.ToolGracePeriod == 0 {
-		c.ToolGracePeriod = DefaultToolGracePeriod
-	}
-	if c.MaxHeldAudioBytes == 0 {
-		c.MaxHeldAudioBytes = DefaultMaxHeldAudioBytes
-	}
-	if c.SessionLimitWarning == 0 {
-		c.SessionLimitWarning = DefaultSessionLimitWarning
-	}
+	c.ConnectTimeout = cmp.Or(c.ConnectTimeout, DefaultConnectTimeout)
+	c.WriteTimeout = cmp.Or(c.WriteTimeout, DefaultWriteTimeout)
+	c.Keepalive = cmp.Or(c.Keepalive, DefaultKeepalive)
+	c.ToolGracePeriod = cmp.Or(c.ToolGracePeriod, DefaultToolGracePeriod)
+	c.MaxHeldAudioBytes = cmp.Or(c.MaxHeldAudioBytes, DefaultMaxHeldAudioBytes)
+	c.SessionLimitWarning = cmp.Or(c.SessionLimitWarning, DefaultSessionLimitWarning)
 }
 
 // bounds checks the bounds that have no meaning when negative.
 func (v *validator) bounds(c RunConfig) {
-	for _, d := range []struct {
-		field string
-		value time.Duration
-	}{
-		{"ConnectTimeout", c.ConnectTimeout},
-		{"WriteTimeout", c.WriteTimeout},
-	} {
-		if d.value < 0 {
-			v.add(d.field, fmt.Sprintf("must not be negative (0 means the default), got %v", d.value))
-		}
+	v.notNegative("ConnectTimeout", c.ConnectTimeout, " (0 means the default)")
+	v.notNegative("WriteTimeout", c.WriteTimeout, " (0 means the default)")
+}
+
+// notNegative reports a negative duration; hint follows "must not be
+// negative".
+func (v *validator) notNegative(field string, d time.Duration, hint string) {
+	if d < 0 {
+		v.add(field, fmt.Sprintf("must not be negative%s, got %v", hint, d))
 	}
 }
 

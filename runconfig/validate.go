@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"google.golang.org/genai"
 )
@@ -180,19 +179,10 @@ func (v *validator) reconnect(p ReconnectPolicy) {
 	if p.MaxAttempts < 0 {
 		v.add("Reconnect.MaxAttempts", fmt.Sprintf("must not be negative (set Disabled to turn reconnection off), got %d", p.MaxAttempts))
 	}
-	for _, d := range []struct {
-		field string
-		value time.Duration
-	}{
-		{"Reconnect.InitialBackoff", p.InitialBackoff},
-		{"Reconnect.MaxBackoff", p.MaxBackoff},
-		{"Reconnect.QuotaInitialBackoff", p.QuotaInitialBackoff},
-		{"Reconnect.QuotaMaxBackoff", p.QuotaMaxBackoff},
-	} {
-		if d.value < 0 {
-			v.add(d.field, fmt.Sprintf("must not be negative, got %v", d.value))
-		}
-	}
+	v.notNegative("Reconnect.InitialBackoff", p.InitialBackoff, "")
+	v.notNegative("Reconnect.MaxBackoff", p.MaxBackoff, "")
+	v.notNegative("Reconnect.QuotaInitialBackoff", p.QuotaInitialBackoff, "")
+	v.notNegative("Reconnect.QuotaMaxBackoff", p.QuotaMaxBackoff, "")
 	if p.Multiplier != 0 && (!(p.Multiplier >= 1) || math.IsInf(p.Multiplier, 0)) {
 		v.add("Reconnect.Multiplier", fmt.Sprintf("must be at least 1 and finite (0 means %v), got %v", DefaultBackoffMultiplier, p.Multiplier))
 	}
