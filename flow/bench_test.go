@@ -118,3 +118,50 @@ func BenchmarkQueueToSend(b *testing.B) {
 	cancel()
 	<-done
 }
+
+// batchConn signals every batch realtime sends.
+type batchConn struct {
+	sinkConn
+	n, batch int
+	sent     chan struct{}
+}
+
+func (c *batchConn) SendRealtime(context.Context, *live.RealtimeInput) error {
+	if c.n++; c.n%c.batch == 0 {
+		c.sent <- struct{}{}
+	}
+	return nil
+}
+
+// BenchmarkQueueToSendBatch measures the flow's share of the upstream
+// audio cost when chunks arrive faster than one at a time, as when a
+// caller catches up after a pause: batches of 16 queued back to back,
+// drained by the sender together.
+func BenchmarkQueueToSendBatch(b *testing.B) {
+	const batch = 16
+	p, _ := newParams(b)
+	conn := &batchConn{sinkConn: sinkConn{closed: make(chan struct{})}, batch: batch, sent: make(chan struct{}, 1)}
+	p.Model = repeatModel{conn: conn}
+	chunk := &genai.Blob{MIMEType: "audio/pcm;rate=16000", Data: make([]byte, 1280)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range flow.Run(ctx, p) {
+		}
+	}()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 1; i <= b.N; i++ {
+		if err := p.Queue.SendRealtime(chunk); err != nil {
+			b.Fatal(err)
+		}
+		if i%batch == 0 {
+			<-conn.sent
+		}
+	}
+	b.StopTimer()
+	cancel()
+	<-done
+}

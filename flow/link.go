@@ -34,6 +34,7 @@ type link struct {
 	writeSeq atomic.Uint64
 
 	jmu     sync.Mutex
+	sealedJ bool // the journal was carried over: nothing joins it any more
 	journal []journalEntry
 	turnEnd int // journal entries written before the newest turnComplete
 	jAudio  int // bytes of audio in the journal
@@ -59,6 +60,7 @@ type link struct {
 
 	endOnce sync.Once
 	ended   chan struct{} // closed when the link is over
+	over    atomic.Bool   // set just before ended is closed; cheaper to read
 	cause   error         // why, set before ended is closed
 }
 
@@ -101,8 +103,10 @@ func (e *linkError) Retryable() bool { return true }
 func (e *linkError) Quota() bool     { return false }
 
 // write sends one message on the link's connection, with the write
-// deadline armed, and journals it. The caller is the sender.
-func (l *link) write(m *message) error {
+// deadline armed, and journals it; journaled reports whether the message
+// is in the journal, where the next link finds it. The caller is the
+// sender.
+func (l *link) write(m *message) (journaled bool, err error) {
 	l.writeSeq.Add(1)
 	defer l.writeSeq.Add(1)
 	l.sent++
@@ -110,17 +114,10 @@ func (l *link) write(m *message) error {
 	// and report it (lastConsumedClientMessageIndex) before the write
 	// returns, and the trim must find it. A write that fails with the
 	// connection may still have reached the server, so it stays in the
-	// journal too, and the resume decides (see journaled).
-	journal := l.r.journaling && m.tool == nil
-	if journal {
-		l.jmu.Lock()
-		l.journal = append(l.journal, journalEntry{index: l.sent, msg: m})
-		if l.jAudio += m.audioBytes(); l.jAudio > max(l.r.cfg.MaxHeldAudioBytes, 0) {
-			l.trimAudioLocked(max(l.r.cfg.MaxHeldAudioBytes, 0) * 3 / 4)
-		}
-		l.jmu.Unlock()
+	// journal too, and the resume decides.
+	if l.r.journaling && m.tool == nil {
+		journaled = l.journalMessage(m)
 	}
-	var err error
 	switch {
 	case l.isOver():
 		// Checked after writeSeq is odd: waitWrites, which runs after
@@ -128,22 +125,48 @@ func (l *link) write(m *message) error {
 		// end. Nothing is written; the message stays journaled like a
 		// failed write, under an index the server never reached.
 		err = net.ErrClosed
-	case m.content != nil:
-		err = l.conn.SendContent(l.r.wireCtx, m.content)
 	case m.isRealtime:
 		err = l.conn.SendRealtime(l.r.wireCtx, &m.realtime)
+	case m.content != nil:
+		err = l.conn.SendContent(l.r.wireCtx, m.content)
 	case m.tool != nil:
 		err = l.conn.SendToolResponse(l.r.wireCtx, m.tool)
 	}
 	if err != nil && errors.Is(err, live.ErrRejected) {
 		// Nothing was written: the message leaves the journal and the
 		// count.
-		if journal {
+		if journaled {
 			l.unjournal(l.sent)
+			journaled = false
 		}
 		l.sent--
 	}
-	return err
+	return journaled, err
+}
+
+// journalMessage appends m to the journal under the index just counted,
+// keeping the journal's audio within RunConfig.MaxHeldAudioBytes. It
+// reports false when the journal was already carried over to the next
+// link.
+func (l *link) journalMessage(m *message) bool {
+	limit := max(l.r.cfg.MaxHeldAudioBytes, 0)
+	l.jmu.Lock()
+	defer l.jmu.Unlock()
+	if l.sealedJ {
+		return false
+	}
+	l.journal = append(l.journal, journalEntry{index: l.sent, msg: m})
+	if l.jAudio += m.audioBytes(); l.jAudio > limit {
+		l.trimAudioLocked(limit * 3 / 4)
+	}
+	return true
+}
+
+// sealed reports whether the journal was carried over to the next link.
+func (l *link) sealed() bool {
+	l.jmu.Lock()
+	defer l.jmu.Unlock()
+	return l.sealedJ
 }
 
 // unjournal removes the entry of index, the newest, if it is still there.
@@ -157,11 +180,6 @@ func (l *link) unjournal(index int64) {
 		l.turnEnd = min(l.turnEnd, len(l.journal))
 	}
 }
-
-// journaled reports whether a message whose write failed with the
-// connection is in the link's journal, to be resent or not when the
-// session resumes; otherwise the sender holds it for the next link.
-func (l *link) journaled(m *message) bool { return l.r.journaling && m.tool == nil }
 
 // waitWrites waits, at most d, for a write in progress on the ended link
 // to return, so its journal is complete. The connection is already
@@ -234,10 +252,12 @@ func (l *link) trimAudioLocked(target int) {
 }
 
 // unconsumed returns the journaled messages the resumed session lacks,
-// oldest first.
+// oldest first, and seals the journal: a write that starts later holds its
+// message instead.
 func (l *link) unconsumed() []*message {
 	l.jmu.Lock()
 	defer l.jmu.Unlock()
+	l.sealedJ = true
 	if l.jDroppedMsgs > 0 {
 		l.r.held.addDropped(l.jDroppedMsgs, l.jDroppedBytes)
 	}
@@ -253,6 +273,7 @@ func (l *link) unconsumed() []*message {
 func (l *link) fail(cause error) {
 	l.endOnce.Do(func() {
 		l.cause = cause
+		l.over.Store(true)
 		close(l.ended)
 		if a, ok := l.conn.(live.Aborter); ok {
 			a.Abort()
@@ -267,6 +288,7 @@ func (l *link) fail(cause error) {
 func (l *link) handover() {
 	l.endOnce.Do(func() {
 		l.cause = errHandover
+		l.over.Store(true)
 		close(l.ended)
 		l.conn.Close()
 	})
@@ -276,19 +298,13 @@ func (l *link) handover() {
 func (l *link) end(err error) {
 	l.endOnce.Do(func() {
 		l.cause = err
+		l.over.Store(true)
 		close(l.ended)
 	})
 }
 
-// isOver reports whether the link has ended.
-func (l *link) isOver() bool {
-	select {
-	case <-l.ended:
-		return true
-	default:
-		return false
-	}
-}
+// isOver reports whether the link has ended. It is read on every write.
+func (l *link) isOver() bool { return l.over.Load() }
 
 // stopTimers stops the link's watchdog and handover timer.
 func (l *link) stopTimers() {

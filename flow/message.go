@@ -13,18 +13,18 @@ import (
 // message is one client message on its way to the model: a user turn, a
 // realtime input or a tool response. Exactly one of its payloads is set.
 type message struct {
-	content    *genai.LiveClientContent
-	realtime   live.RealtimeInput // when isRealtime; a value, one allocation a chunk
-	isRealtime bool
-	tool       *genai.LiveClientToolResponse
-
+	content *genai.LiveClientContent
+	tool    *genai.LiveClientToolResponse
 	// turn is the user's event for content: yielded once (announced),
 	// when the content is first handed to a connection.
-	turn      *event.Event
-	announced bool
+	turn *event.Event
 	// toolLink is the link whose tool call a tool response answers; the
 	// response is dropped if that link is no longer the current one.
 	toolLink *link
+
+	realtime   live.RealtimeInput // when isRealtime; a value, one allocation a chunk
+	isRealtime bool
+	announced  bool
 }
 
 // audioBytes returns the size of the audio a message carries, which is

@@ -25,11 +25,12 @@ const (
 // messages turns one queue request into its client messages, in the order
 // livequeue.Request documents, and returns the problems of the parts it
 // refuses (each to be reported once). It sends nothing.
-// The messages are appended to dst.
-func (r *run) messages(req livequeue.Request, dst []*message) (msgs []*message, problems []string) {
+// The messages are appended to dst. The sender's goroutine calls it.
+func (s *sender) messages(req livequeue.Request, dst []*message) (msgs []*message, problems []string) {
+	r := s.r
 	msgs = dst
 	if req.ActivityStart {
-		msgs, problems = r.activity(msgs, problems, live.RealtimeInput{ActivityStart: true}, "activity start")
+		msgs, problems = s.activity(msgs, problems, live.RealtimeInput{ActivityStart: true}, "activity start")
 	}
 	if c := req.Content; c != nil {
 		msgs = append(msgs, r.contentMessage(c))
@@ -37,9 +38,9 @@ func (r *run) messages(req livequeue.Request, dst []*message) (msgs []*message, 
 	if b := req.Blob; b != nil {
 		switch {
 		case event.IsAudioMIMEType(b.MIMEType):
-			msgs = append(msgs, &message{realtime: live.RealtimeInput{Audio: b}, isRealtime: true})
+			msgs = append(msgs, s.realtime(live.RealtimeInput{Audio: b}))
 		case mediaType(b.MIMEType) == "image":
-			msgs = append(msgs, &message{realtime: live.RealtimeInput{Video: b}, isRealtime: true})
+			msgs = append(msgs, s.realtime(live.RealtimeInput{Video: b}))
 			r.sentVideo.Store(true)
 		default:
 			problems = append(problems, fmt.Sprintf("flow: blob of MIME type %q not sent: realtime input takes audio/* chunks "+
@@ -47,10 +48,10 @@ func (r *run) messages(req livequeue.Request, dst []*message) (msgs []*message, 
 		}
 	}
 	if req.ActivityEnd {
-		msgs, problems = r.activity(msgs, problems, live.RealtimeInput{ActivityEnd: true}, "activity end")
+		msgs, problems = s.activity(msgs, problems, live.RealtimeInput{ActivityEnd: true}, "activity end")
 	}
 	if req.AudioStreamEnd {
-		msgs = append(msgs, &message{realtime: live.RealtimeInput{AudioStreamEnd: true}, isRealtime: true})
+		msgs = append(msgs, s.realtime(live.RealtimeInput{AudioStreamEnd: true}))
 	}
 	return msgs, problems
 }
@@ -74,12 +75,28 @@ func (r *run) contentMessage(c *genai.Content) *message {
 
 // activity adds an activity signal, or its problem when automatic
 // activity detection is on: the server would end the session for it.
-func (r *run) activity(msgs []*message, problems []string, in live.RealtimeInput, what string) ([]*message, []string) {
-	if !r.cfg.ActivitySignalsAllowed() {
+func (s *sender) activity(msgs []*message, problems []string, in live.RealtimeInput, what string) ([]*message, []string) {
+	if !s.r.cfg.ActivitySignalsAllowed() {
 		return msgs, append(problems, fmt.Sprintf("flow: %s signal not sent: activity signals need "+
 			"RealtimeInputConfig.AutomaticActivityDetection.Disabled set to true (automatic activity detection is on)", what))
 	}
-	return append(msgs, &message{realtime: in, isRealtime: true}), problems
+	return append(msgs, s.realtime(in)), problems
+}
+
+// messageSlab is how many realtime messages the sender allocates at once:
+// one allocation per 16 audio chunks instead of one per chunk. A slab
+// lives while any of its messages is held or journaled.
+const messageSlab = 16
+
+// realtime returns a new realtime message, carved from the sender's slab.
+func (s *sender) realtime(in live.RealtimeInput) *message {
+	if len(s.slab) == 0 {
+		s.slab = make([]message, messageSlab)
+	}
+	m := &s.slab[0]
+	s.slab = s.slab[1:]
+	m.realtime, m.isRealtime = in, true
+	return m
 }
 
 // reject reports a request the run did not send. It reports false when

@@ -19,21 +19,34 @@ import (
 //
 // While no link is up it moves the queue's requests into the held buffer,
 // so input is kept in order, exactly once, within the audio bound.
+//
+// A kick while the drain runs costs one atomic operation: the drain looks
+// for work again before it goes idle (see drainState).
 type sender struct {
 	r   *run
 	ctx context.Context // the run's; sends stop when it ends
 
-	mu      sync.Mutex
-	running bool // a drain goroutine is running
-	ended   bool // no drain goroutine may start again
-	tools   []*message
+	state atomic.Int32 // a drainState
+
+	mu    sync.Mutex // held to start a drain, to go idle, to end, and for tools and problems
+	tools []*message
 	// problems are reports of requests found invalid while moving them
 	// to the held buffer, made once the lock is released.
-	problems    []string
-	hasProblems atomic.Bool // problems is not empty: reportProblems takes the lock
-	scratch     [5]*message // the messages of one request; drain's and next's
-	wg          sync.WaitGroup
+	problems []string
+	// pending counts tools and problems, so next looks without the lock.
+	pending atomic.Int32
+	scratch [5]*message // the messages of one request; drain's and next's
+	slab    []message   // realtime messages not yet used; drain's and next's
+	wg      sync.WaitGroup
 }
+
+// drainState is the state of the sender's drain goroutine.
+const (
+	drainIdle    int32 = iota // no drain goroutine
+	drainRunning              // a drain goroutine is running
+	drainKicked               // running, and work may have arrived since it last looked
+	drainEnded                // no drain goroutine may start again
+)
 
 // start registers with the queue and drains what was queued before the
 // run started.
@@ -42,24 +55,50 @@ func (s *sender) start() {
 	s.kick()
 }
 
-// kick starts a drain goroutine unless one is running or the sender has
-// ended. It is the queue's Notify function: it runs on the caller's
-// goroutine inside every send, so it does nothing else.
+// kick makes sure a drain goroutine will look for work. It is the queue's
+// Notify function: it runs on the caller's goroutine inside every send, so
+// while a drain runs it only marks it kicked.
 func (s *sender) kick() {
+	for {
+		switch st := s.state.Load(); st {
+		case drainKicked, drainEnded:
+			return
+		case drainRunning:
+			if s.state.CompareAndSwap(drainRunning, drainKicked) {
+				return
+			}
+		case drainIdle:
+			// Started under the lock, so stop's Wait sees the Add.
+			s.mu.Lock()
+			started := s.state.CompareAndSwap(drainIdle, drainRunning)
+			if started {
+				s.wg.Add(1)
+				go s.drain()
+			}
+			s.mu.Unlock()
+			if started {
+				return
+			}
+		}
+	}
+}
+
+// idle lets the drain goroutine exit when no work arrived since it last
+// looked. It reports false when it must look again.
+func (s *sender) idle() bool {
+	if s.state.CompareAndSwap(drainKicked, drainRunning) {
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.running || s.ended {
-		return
-	}
-	s.running = true
-	s.wg.Add(1)
-	go s.drain()
+	return s.state.CompareAndSwap(drainRunning, drainIdle) || s.state.Load() == drainEnded
 }
 
 // sendTool queues a tool response ahead of everything else.
 func (s *sender) sendTool(m *message) {
 	s.mu.Lock()
 	s.tools = append(s.tools, m)
+	s.pending.Add(1)
 	s.mu.Unlock()
 	s.kick()
 }
@@ -68,10 +107,15 @@ func (s *sender) sendTool(m *message) {
 // already be done, so a send in progress returns.
 func (s *sender) stop() {
 	s.r.p.Queue.Notify(nil)
-	s.mu.Lock()
-	s.ended = true
-	s.mu.Unlock()
+	s.end()
 	s.wg.Wait()
+}
+
+// end stops any later drain from starting.
+func (s *sender) end() {
+	s.mu.Lock()
+	s.state.Store(drainEnded)
+	s.mu.Unlock()
 }
 
 // drain sends until there is nothing left to send, then exits.
@@ -82,7 +126,10 @@ func (s *sender) drain() {
 		l, m, req, closed, ok := s.next()
 		switch {
 		case !ok:
-			return
+			if s.state.Load() == drainEnded || s.ctx.Err() != nil || s.idle() {
+				return
+			}
+			continue
 		case closed:
 			r.log.Debug("flow: queue closed")
 			// Everything sent before the close has been delivered: with
@@ -106,7 +153,7 @@ func (s *sender) drain() {
 				return
 			}
 		default:
-			msgs, problems := r.messages(req, s.scratch[:0])
+			msgs, problems := s.messages(req, s.scratch[:0])
 			for _, p := range problems {
 				if !r.reject(p) {
 					s.end()
@@ -127,31 +174,26 @@ func (s *sender) drain() {
 	}
 }
 
-// next returns the link to send on and the next thing to send on it: a tool response or a held
-// message in m, or a queue request in req, or closed once the queue is
-// closed and drained (and nothing is held). While l is nil it moves the
-// queue's requests into the held buffer instead. It reports false in ok,
-// and marks the drain goroutine as gone, when there is nothing to do.
-// Taking work and marking the goroutine gone under one lock with kick
-// means work arriving at any moment either is taken here or starts a new
-// drain.
+// next returns the link to send on and the next thing to send on it: a
+// tool response or a held message in m, or a queue request in req, or
+// closed once the queue is closed and drained (and nothing is held).
+// While l is nil it moves the queue's requests into the held buffer
+// instead. It reports false in ok when there is nothing to do now.
 func (s *sender) next() (l *link, m *message, req livequeue.Request, closed, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	// The link is read under the lock: a link installed after this
-	// finds the goroutine gone, or running with the link, when it kicks.
 	l = s.r.current()
-	if s.ended || s.ctx.Err() != nil {
-		s.running = false
+	if s.state.Load() == drainEnded || s.ctx.Err() != nil {
 		return l, nil, req, false, false
 	}
-	if len(s.problems) > 0 {
-		return l, nil, req, false, true // an empty request: drain reports them
-	}
-	if len(s.tools) > 0 {
-		m = s.tools[0]
-		s.tools[0] = nil
-		s.tools = s.tools[1:]
+	if s.pending.Load() > 0 {
+		s.mu.Lock()
+		if len(s.tools) > 0 {
+			m = s.tools[0]
+			s.tools[0] = nil
+			s.tools = s.tools[1:]
+			s.pending.Add(-1)
+		}
+		s.mu.Unlock()
+		// With problems and no tool: an empty request; drain reports them.
 		return l, m, req, false, true
 	}
 	if l != nil {
@@ -166,24 +208,24 @@ func (s *sender) next() (l *link, m *message, req livequeue.Request, closed, ok 
 			if l == nil && s.r.held.len() > 0 {
 				// What was sent before the close is delivered once a
 				// connection is up; the install kicks a new drain.
-				s.running = false
 				return l, nil, req, false, false
 			}
 			return l, nil, req, true, true
 		case !ok:
-			s.running = false
 			return l, nil, req, false, false
 		case l != nil:
 			return l, nil, req, false, true
 		}
 		// Down: hold the request's messages for the next link.
-		msgs, problems := s.r.messages(req, s.scratch[:0])
+		msgs, problems := s.messages(req, s.scratch[:0])
 		for _, m := range msgs {
 			s.r.held.push(m)
 		}
 		if len(problems) > 0 {
+			s.mu.Lock()
 			s.problems = append(s.problems, problems...)
-			s.hasProblems.Store(true)
+			s.pending.Add(int32(len(problems)))
+			s.mu.Unlock()
 			return l, nil, livequeue.Request{}, false, true // an empty request: drain reports them
 		}
 	}
@@ -202,9 +244,11 @@ func (s *sender) deliver(l *link, m *message) bool {
 		r.held.push(m)
 		return true
 	}
-	if ch, ok := l.conn.(live.ContentChecker); ok && m.content != nil && !m.announced {
-		if err := ch.CheckContent(m.content); err != nil {
-			return r.reject(err.Error())
+	if m.content != nil && !m.announced {
+		if ch, ok := l.conn.(live.ContentChecker); ok {
+			if err := ch.CheckContent(m.content); err != nil {
+				return r.reject(err.Error())
+			}
 		}
 	}
 	if m.turn != nil && !m.announced {
@@ -215,7 +259,7 @@ func (s *sender) deliver(l *link, m *message) bool {
 			return false
 		}
 	}
-	err := l.write(m)
+	journaled, err := l.write(m)
 	switch {
 	case err == nil:
 		return true
@@ -228,10 +272,16 @@ func (s *sender) deliver(l *link, m *message) bool {
 		return false
 	}
 	// The connection failed: the message goes to the next link, from the
-	// journal when the link keeps one (it may have arrived: the resume
-	// decides), else from the front of the held buffer.
-	if m.tool == nil && !l.journaled(m) {
-		r.held.unshift(m)
+	// journal when the link kept it (it may have arrived: the resume
+	// decides), else from the held buffer: at its front, ahead of what
+	// was held since, or at its back when the journal was already carried
+	// over to the held buffer (the link ended long before this write).
+	if m.tool == nil && !journaled {
+		if l.sealed() {
+			r.held.push(m)
+		} else {
+			r.held.unshift(m)
+		}
 	}
 	l.fail(err)
 	return true
@@ -240,13 +290,13 @@ func (s *sender) deliver(l *link, m *message) bool {
 // reportProblems reports the requests found invalid while they were being
 // held. It reports false when the run is over.
 func (s *sender) reportProblems() bool {
-	if !s.hasProblems.Load() {
+	if s.pending.Load() == 0 {
 		return true
 	}
 	s.mu.Lock()
-	s.hasProblems.Store(false)
 	problems := s.problems
 	s.problems = nil
+	s.pending.Add(-int32(len(problems)))
 	s.mu.Unlock()
 	for _, p := range problems {
 		if !s.r.reject(p) {
@@ -254,11 +304,4 @@ func (s *sender) reportProblems() bool {
 		}
 	}
 	return true
-}
-
-// end stops any later drain from starting.
-func (s *sender) end() {
-	s.mu.Lock()
-	s.ended, s.running = true, false
-	s.mu.Unlock()
 }

@@ -166,8 +166,9 @@ func (r *run) reconnect(old *link, cause error) (conn live.Conn, resumed, seeded
 // yielded, since the history holds it.
 func (r *run) carryOver(old *link, resumed bool) {
 	old.waitWrites(r.cfg.WriteTimeout)
+	lacked := old.unconsumed() // seals the journal: a late write is held instead
 	if resumed {
-		r.held.prepend(old.unconsumed())
+		r.held.prepend(lacked)
 		return
 	}
 	r.held.filter(func(m *message) bool { return m.content == nil || !m.announced })
