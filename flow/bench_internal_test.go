@@ -14,8 +14,9 @@ import (
 // (200 ms of 24 kHz PCM) to its event, without the hand-off to the
 // consumer.
 func BenchmarkHandleAudio(b *testing.B) {
-	r := &run{p: Params{Author: "assistant"}, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
+	r := &run{p: Params{Author: "assistant"}, stamp: stamper{invocationID: "e-bench"}}
 	r.stamp.ids.seed()
+	r.stamp.setBranch("assistant")
 	l := &link{}
 	r.mapper = mapper{author: "assistant", stamp: &r.stamp, emit: func(*event.Event) bool { return true }}
 	resp := &live.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{
@@ -35,8 +36,9 @@ func BenchmarkHandleAudio(b *testing.B) {
 func BenchmarkHandleTranscribedAudio(b *testing.B) {
 	// Turns never stop it: the benchmark's turn count is not a real run's.
 	cfg := runconfig.RunConfig{MaxLLMCalls: runconfig.UnlimitedLLMCalls}
-	r := &run{p: Params{Author: "assistant"}, cfg: cfg, stamp: stamper{invocationID: "e-bench", branch: "assistant"}}
+	r := &run{p: Params{Author: "assistant"}, cfg: cfg, stamp: stamper{invocationID: "e-bench"}}
 	r.stamp.ids.seed()
+	r.stamp.setBranch("assistant")
 	l := &link{}
 	r.mapper = mapper{author: "assistant", stamp: &r.stamp, emit: func(*event.Event) bool { return true }}
 	audio := &live.Response{ServerContent: &genai.LiveServerContent{ModelTurn: &genai.Content{

@@ -23,8 +23,9 @@ import (
 type link struct {
 	r       *run
 	conn    live.Conn
-	n       int  // the link's number in the run, from 1
-	resumed bool // the setup carried a resumption handle
+	agent   *agentState // the agent the link talks as
+	n       int         // the link's number in the run, from 1
+	resumed bool        // the setup carried a resumption handle
 
 	// Owned by the sender, the only goroutine that writes.
 	sent int64 // index of the last message written
@@ -72,7 +73,7 @@ type journalEntry struct {
 
 // newLink wraps a connection that is ready for its first message.
 func (r *run) newLink(conn live.Conn, n int, resumed, sentHistory bool) *link {
-	l := &link{r: r, conn: conn, n: n, resumed: resumed, ended: make(chan struct{})}
+	l := &link{r: r, conn: conn, agent: r.cur(), n: n, resumed: resumed, ended: make(chan struct{})}
 	if sentHistory {
 		l.sent = 1
 	}
@@ -81,7 +82,11 @@ func (r *run) newLink(conn live.Conn, n int, resumed, sentHistory bool) *link {
 		l.period = min(l.period, r.cfg.Keepalive)
 	}
 	l.lastPing = time.Now()
-	l.watchdog = time.AfterFunc(l.period, l.tick)
+	// Set before the timer can run tick, which resets it.
+	w := time.AfterFunc(time.Hour, l.tick)
+	w.Stop()
+	l.watchdog = w
+	w.Reset(l.period)
 	return l
 }
 

@@ -73,7 +73,7 @@ func (r *run) handle(l *link, resp *live.Response) error {
 	if tc := resp.ToolCall; tc != nil && len(tc.FunctionCalls) > 0 {
 		// A tool call ends the text segment; pending transcriptions stay
 		// pending: tool events never wait for a transcription.
-		if !m.flushText() || !m.emit(r.callEvent(tc.FunctionCalls)) {
+		if !m.flushText() || !m.emit(r.callEvent(l, tc.FunctionCalls)) {
 			return errRunOver
 		}
 		r.tools.start(l, tc.FunctionCalls)
@@ -142,21 +142,21 @@ func (r *run) goAway(l *link, timeLeft time.Duration) {
 
 // emitWith emits an event by the agent set up by set.
 func (r *run) emitWith(set func(*event.Event)) bool {
-	ev := r.stamp.event(r.p.Author)
+	ev := r.stamp.event(r.cur().name)
 	set(ev)
 	return r.mapper.emit(ev)
 }
 
 // callEvent returns the event announcing the model's function calls.
-func (r *run) callEvent(calls []*genai.FunctionCall) *event.Event {
-	ev := r.stamp.event(r.p.Author)
+func (r *run) callEvent(l *link, calls []*genai.FunctionCall) *event.Event {
+	ev := r.stamp.event(l.agent.name)
 	parts := make([]*genai.Part, 0, len(calls))
 	for _, c := range calls {
 		if c == nil {
 			continue
 		}
 		parts = append(parts, &genai.Part{FunctionCall: c})
-		if f, ok := r.funcs[c.Name]; ok && f.IsLongRunning() {
+		if f, ok := l.agent.funcs[c.Name]; ok && f.IsLongRunning() {
 			ev.LongRunningToolIDs = append(ev.LongRunningToolIDs, c.ID)
 		}
 	}

@@ -65,6 +65,11 @@ type Params struct {
 	// Queue is the run's input, already claimed by the caller. Closing it
 	// ends the run.
 	Queue *livequeue.Queue
+	// Team, when set, lets the run move between agents: after a function
+	// response whose Actions set TransferToAgent or Escalate, the run asks
+	// Team.Handoff where to go (see Run). The fields above describe the
+	// agent the run starts as. Nil: the run stays with one agent.
+	Team Team
 	// Logger receives debug records about the run, and error records for
 	// tools that panic. Nil means slog.Default(). Run adds the attribute
 	// "agent" (Author) to its records; anything else identifying the run
@@ -217,9 +222,14 @@ type run struct {
 	cfg     runconfig.RunConfig // p.RunConfig with defaults
 	log     *slog.Logger
 	stamp   stamper
-	funcs   map[string]tool.FunctionTool
 	req     *live.ConnectRequest // the first link's
-	backend genai.Backend
+	backend genai.Backend        // the first agent's model's
+
+	// agent is the agent the run talks as; the supervisor changes it
+	// when the run moves to another agent. switchTo is a move a function
+	// response asked for, which the supervisor makes when the link ends.
+	agent    atomic.Pointer[agentState]
+	switchTo atomic.Pointer[agentSwitch]
 
 	// resuming: the setup asks for resumption handles; transparent: with
 	// transparent resumption; journaling: links keep what they sent, to
@@ -298,17 +308,27 @@ func prepare(p Params) (*run, error) {
 		log:     logattr.With(p.Logger, slog.String("agent", p.Author)),
 		stamp: stamper{
 			invocationID: p.InvocationID,
-			branch:       p.Branch,
 			metadata:     cfg.CustomMetadata,
 		},
 		held: held{limit: cfg.MaxHeldAudioBytes},
 	}
 	r.stamp.ids.seed()
+	r.stamp.setBranch(p.Branch)
 	req, funcs, err := connectRequest(p, cfg)
 	if err != nil {
 		return nil, err
 	}
-	r.req, r.funcs = req, funcs
+	r.req = req
+	setup := *req.Setup
+	if sr := setup.SessionResumption; sr != nil {
+		c := *sr
+		c.Handle = ""
+		setup.SessionResumption = &c
+	}
+	r.agent.Store(&agentState{
+		name: p.Author, branch: p.Branch, model: p.Model, backend: backend,
+		funcs: funcs, setup: &setup,
+	})
 	if sr := req.Setup.SessionResumption; sr != nil {
 		r.resuming, r.transparent = true, sr.Transparent
 		r.newestHandle = sr.Handle
@@ -445,7 +465,7 @@ func (r *run) getHandle() string { return r.newestHandle }
 type stamper struct {
 	ids          eventIDs
 	invocationID string
-	branch       string
+	branch       atomic.Pointer[string] // the current agent's
 	sessionID    atomic.Pointer[string] // the current connection's
 	metadata     map[string]any         // shared by every event; never modified
 }
@@ -453,19 +473,25 @@ type stamper struct {
 // setSessionID sets the server's session id of the current connection.
 func (s *stamper) setSessionID(id string) { s.sessionID.Store(&id) }
 
+// setBranch sets the branch of the events made from now on.
+func (s *stamper) setBranch(b string) { s.branch.Store(&b) }
+
 // event returns a new event by author with the run's identity fields set,
 // a fresh ID and the current time (as event.New sets them).
 func (s *stamper) event(author string) *event.Event {
-	var sessionID string
+	var sessionID, branch string
 	if p := s.sessionID.Load(); p != nil {
 		sessionID = *p
+	}
+	if p := s.branch.Load(); p != nil {
+		branch = *p
 	}
 	return &event.Event{
 		ID:             s.ids.next(),
 		InvocationID:   s.invocationID,
 		Author:         author,
 		Timestamp:      time.Now().Truncate(time.Microsecond),
-		Branch:         s.branch,
+		Branch:         branch,
 		CustomMetadata: s.metadata,
 		LiveSessionID:  sessionID,
 	}

@@ -103,7 +103,7 @@ func (s *sender) realtime(in live.RealtimeInput) *message {
 // the run is over.
 func (r *run) reject(msg string) bool {
 	r.log.Debug(msg)
-	ev := r.stamp.event(r.p.Author)
+	ev := r.stamp.event(r.cur().name)
 	ev.ErrorCode = ErrorCodeInvalidArgument
 	ev.ErrorMessage = msg
 	return r.put(ev)

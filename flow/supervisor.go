@@ -36,7 +36,7 @@ func (r *run) supervise(callerCtx, ctx context.Context) error {
 		if r.stopped() {
 			return r.endErr(callerCtx, nil)
 		}
-		return fmt.Errorf("flow: connecting to model %q: %w", r.p.Model.Name(), err)
+		return fmt.Errorf("flow: connecting to model %q: %w", r.cur().model.Name(), err)
 	}
 	resumed, seeded := r.req.Setup.SessionResumption != nil && r.req.Setup.SessionResumption.Handle != "", len(r.req.History) > 0
 	r.watchSessionLimit()
@@ -58,9 +58,27 @@ func (r *run) supervise(callerCtx, ctx context.Context) error {
 		case errors.Is(cause, ErrLLMCallsExceeded):
 			l.conn.Close()
 			return cause
+		}
+		if sw := r.switchTo.Swap(nil); sw != nil {
+			// A function response handed the run over (see leave),
+			// whatever else ended the link meanwhile.
+			l.conn.Close()
+			if sw.end {
+				r.reportUndelivered()
+				return r.endErr(callerCtx, nil)
+			}
+			conn, seeded, err = r.moveTo(l, sw.to)
+			if err != nil || conn == nil {
+				r.reportUndelivered()
+				return r.endErr(callerCtx, err)
+			}
+			resumed = false
+			continue
+		}
+		switch {
 		case !r.reconnectable(cause):
 			l.conn.Close()
-			return fmt.Errorf("flow: live connection to model %q ended: %w", r.p.Model.Name(), cause)
+			return fmt.Errorf("flow: live connection to model %q ended: %w", r.cur().model.Name(), cause)
 		}
 		r.log.Info("flow: connection ended; reconnecting", "link", n, "cause", cause)
 		l.conn.Close() // a normal closure, which a resume needs first
@@ -103,7 +121,7 @@ func (r *run) reconnect(old *link, cause error) (conn live.Conn, resumed, seeded
 		if !r.cfg.Reconnect.AttemptAllowed(attempt) {
 			r.putReconnect(event.Reconnect{State: event.ReconnectGaveUp, Cause: reason, Attempt: attempt - 1})
 			return nil, false, false, fmt.Errorf("flow: live connection to model %q ended and %d reconnection attempts failed: %w",
-				r.p.Model.Name(), attempt-1, last)
+				r.cur().model.Name(), attempt-1, last)
 		}
 		var wait time.Duration
 		switch {
@@ -154,7 +172,7 @@ func (r *run) reconnect(old *link, cause error) (conn live.Conn, resumed, seeded
 				continue
 			}
 			r.putReconnect(event.Reconnect{State: event.ReconnectGaveUp, Cause: causeText(err), Attempt: attempt})
-			return nil, false, false, fmt.Errorf("flow: reconnecting to model %q: %w", r.p.Model.Name(), err)
+			return nil, false, false, fmt.Errorf("flow: reconnecting to model %q: %w", r.cur().model.Name(), err)
 		}
 	}
 }
@@ -174,11 +192,11 @@ func (r *run) carryOver(old *link, resumed bool) {
 	r.held.filter(func(m *message) bool { return m.content == nil || !m.announced })
 }
 
-// nextRequest returns the connect request of the next link: the first
-// request's setup, resuming from the newest handle when there is one, and
+// nextRequest returns the connect request of the next link: the current
+// agent's setup, resuming from the newest handle when there is one, and
 // otherwise with the whole conversation as history.
 func (r *run) nextRequest() *live.ConnectRequest {
-	setup := *r.req.Setup
+	setup := *r.cur().setup
 	req := &live.ConnectRequest{Setup: &setup}
 	h := r.getHandle()
 	if sr := setup.SessionResumption; sr != nil {
@@ -197,7 +215,8 @@ func (r *run) nextRequest() *live.ConnectRequest {
 func (r *run) connect(req *live.ConnectRequest) (live.Conn, error) {
 	ctx, cancel := context.WithTimeout(r.stopCtx, r.cfg.ConnectTimeout)
 	defer cancel()
-	conn, err := shallow(func() (live.Conn, error) { return r.p.Model.Connect(ctx, req) })
+	model := r.cur().model
+	conn, err := shallow(func() (live.Conn, error) { return model.Connect(ctx, req) })
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && r.stopCtx.Err() == nil {
 		err = &linkError{msg: fmt.Sprintf("connecting took longer than RunConfig.ConnectTimeout (%v)", r.cfg.ConnectTimeout), err: err}
 	}
@@ -214,7 +233,7 @@ const predialMaxAge = 10 * time.Second
 // switch: it carries the newest handle, and the service refuses to resume
 // a session whose previous connection is still open.
 func (r *run) predial() {
-	d, ok := r.p.Model.(live.Dialer)
+	d, ok := r.cur().model.(live.Dialer)
 	if !ok {
 		return
 	}
@@ -295,7 +314,7 @@ func (r *run) sleep(d time.Duration) bool {
 
 // putReconnect yields a reconnection event.
 func (r *run) putReconnect(rc event.Reconnect) bool {
-	ev := r.stamp.event(r.p.Author)
+	ev := r.stamp.event(r.cur().name)
 	ev.Reconnect = &rc
 	return r.put(ev)
 }
@@ -315,6 +334,11 @@ func (r *run) install(ctx context.Context, conn live.Conn, n int, resumed, seede
 	r.link.Store(l)
 	if ctx.Err() != nil || r.stopped() {
 		conn.Close() // the run ended while connecting: the receive loop sees it
+	} else if r.switchTo.Load() != nil {
+		// A function response handed the run over while this link was
+		// being opened (see leave): it ends at once.
+		l.end(errAgentSwitch)
+		conn.Close()
 	}
 	if msgs, bytes := r.held.takeDropped(); msgs > 0 {
 		r.warn(event.WarningHeldAudioDropped, fmt.Sprintf(
@@ -350,7 +374,7 @@ func (r *run) stopConnecting() { r.stopFn() }
 // warn yields a warning event.
 func (r *run) warn(code, msg string) bool {
 	r.log.Warn("flow: "+msg, "code", code)
-	ev := r.stamp.event(r.p.Author)
+	ev := r.stamp.event(r.cur().name)
 	ev.Warning = &event.Warning{Code: code, Message: msg}
 	return r.put(ev)
 }

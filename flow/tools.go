@@ -157,9 +157,16 @@ func (t *toolRunner) run(ctx context.Context, rc *runningCall) {
 			return
 		}
 	}
-	response, actions := t.execute(ctx, c)
+	response, actions := t.execute(ctx, rc.link.agent, c)
 	if ctx.Err() != nil || !rc.answered.CompareAndSwap(false, true) {
 		t.r.log.Debug("flow: tool call cancelled; not answering it", "tool", c.Name, "call_id", c.ID)
+		return
+	}
+	sw, response, actions := t.r.handoff(rc.link, response, actions)
+	if sw != nil {
+		// The run moves to another agent (transfer_to_agent,
+		// task_completed): the response is recorded, not sent.
+		t.r.leave(rc.link, sw, t.responseEvent(c, response, actions))
 		return
 	}
 	// The event goes out before the response, so it precedes the model's
@@ -177,7 +184,7 @@ func (t *toolRunner) run(ctx context.Context, rc *runningCall) {
 // responseEvent returns the event of a call's response.
 func (t *toolRunner) responseEvent(c *genai.FunctionCall, response map[string]any, actions event.Actions) *event.Event {
 	fr := &genai.FunctionResponse{ID: c.ID, Name: c.Name, Response: response}
-	ev := t.r.stamp.event(t.r.p.Author)
+	ev := t.r.stamp.event(t.r.cur().name)
 	ev.Content = &genai.Content{Role: genai.RoleUser, Parts: []*genai.Part{{FunctionResponse: fr}}}
 	ev.Actions = actions
 	return ev
@@ -186,15 +193,15 @@ func (t *toolRunner) responseEvent(c *genai.FunctionCall, response map[string]an
 // execute runs the tool a call names and returns its response, or an
 // {"error": ...} response when there is no such tool, it failed or it
 // panicked.
-func (t *toolRunner) execute(ctx context.Context, c *genai.FunctionCall) (response map[string]any, actions event.Actions) {
-	f, ok := t.r.funcs[c.Name]
+func (t *toolRunner) execute(ctx context.Context, ag *agentState, c *genai.FunctionCall) (response map[string]any, actions event.Actions) {
+	f, ok := ag.funcs[c.Name]
 	if !ok {
 		return errorResponse(fmt.Sprintf("there is no tool named %q; the available tools are: %s",
-			c.Name, strings.Join(t.r.funcNames(), ", "))), event.Actions{}
+			c.Name, strings.Join(ag.funcNames(), ", "))), event.Actions{}
 	}
 	tc := tool.NewContext(ctx, tool.CallInfo{
 		FunctionCallID: c.ID,
-		AgentName:      t.r.p.Author,
+		AgentName:      ag.name,
 		InvocationID:   t.r.p.InvocationID,
 	})
 	defer func() {
@@ -215,17 +222,4 @@ func (t *toolRunner) execute(ctx context.Context, c *genai.FunctionCall) (respon
 
 func errorResponse(msg string) map[string]any {
 	return map[string]any{"error": msg}
-}
-
-// funcNames returns the names of the run's function tools, sorted.
-func (r *run) funcNames() []string {
-	names := make([]string, 0, len(r.funcs))
-	for name := range r.funcs {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	if len(names) == 0 {
-		return []string{"(none)"}
-	}
-	return names
 }
