@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/adklive/adklive/event"
-	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/tool"
 )
@@ -36,8 +35,19 @@ type Config struct {
 	Tools []tool.Tool
 
 	// SubAgents are the agents this agent can hand the conversation to.
-	// Every name in the tree must be distinct.
+	// Every name in the tree must be distinct. An agent with sub-agents
+	// gets the transfer_to_agent tool in live runs (see RunLive).
 	SubAgents []Agent
+
+	// DisallowTransferToParent keeps the agent, when it is the sub-agent
+	// of an LLMAgent, from transferring the conversation back to its
+	// parent.
+	DisallowTransferToParent bool
+
+	// DisallowTransferToPeers keeps the agent, when it is the sub-agent
+	// of an LLMAgent, from transferring the conversation to the parent's
+	// other sub-agents.
+	DisallowTransferToPeers bool
 }
 
 // LLMAgent is an [Agent] backed by a live model. Create one with [New]. It
@@ -50,6 +60,8 @@ type LLMAgent struct {
 	instruction string
 	tools       []tool.Tool
 	subAgents   []Agent
+
+	disallowTransferToParent, disallowTransferToPeers bool
 }
 
 var _ Agent = (*LLMAgent)(nil)
@@ -70,6 +82,9 @@ func New(cfg Config) (*LLMAgent, error) {
 		instruction: cfg.Instruction,
 		tools:       slices.Clip(slices.Clone(cfg.Tools)),
 		subAgents:   slices.Clip(slices.Clone(cfg.SubAgents)),
+
+		disallowTransferToParent: cfg.DisallowTransferToParent,
+		disallowTransferToPeers:  cfg.DisallowTransferToPeers,
 	}, nil
 }
 
@@ -99,26 +114,36 @@ var errNoInvocation = errors.New("agent: RunLive needs an InvocationContext")
 // conversation on it (see [Agent.RunLive]). The model is seeded with the
 // events of ic.Session as history; the agent's instruction and tools go
 // into the connection's setup together with ic.RunConfig.
+//
+// With sub-agents, the agent the run executes is the root of a team, and
+// the run moves between its agents without ending:
+//
+//   - An agent that has somewhere to transfer to gets the
+//     transfer_to_agent tool (tool.TransferToAgent), whose declaration
+//     lists the targets and their descriptions, and a paragraph of
+//     instruction saying when to call it. The targets are the ones ADK
+//     allows: the agent's sub-agents and, when its parent is an LLMAgent,
+//     the parent and the parent's other sub-agents (unless
+//     DisallowTransferToParent or DisallowTransferToPeers say otherwise).
+//   - When the model calls it, the function call and its response (which
+//     says the transfer happened and carries Actions.TransferToAgent) are
+//     yielded and recorded, and the run moves to the named agent on a new
+//     connection of the same run: the target's model, instruction and
+//     tools, the same queue, seeded with the whole conversation, so the
+//     target answers at once. Input sent during the switch is delivered
+//     to the target once, in order. The target's events have its name as
+//     Author and its Branch: the names from the root down, joined by dots
+//     ("coordinator.weather_agent"; the root's events have ic.Branch).
+//   - Input and output audio transcription are turned on when the run
+//     config leaves them off (output only for AUDIO answers), as ADK
+//     does: the agent taking over learns from the transcriptions what was
+//     said before it.
+//   - ic.RunConfig is checked against every agent's model before anything
+//     is dialled.
+//
+// A sub-agent that is a [SequentialAgent] runs its steps in order (see
+// [SequentialAgent.RunLive]). A custom [Agent] in the tree is not a
+// transfer target: the live run cannot run it on a connection.
 func (a *LLMAgent) RunLive(ctx context.Context, ic *InvocationContext) iter.Seq2[*event.Event, error] {
-	if ic == nil {
-		return func(yield func(*event.Event, error) bool) { yield(nil, errNoInvocation) }
-	}
-	var history []*event.Event
-	if ic.Session != nil {
-		// A copy of the slice: the runner appends to the session while the
-		// flow may still be reading the history.
-		history = slices.Clone(ic.Session.Events)
-	}
-	return flow.Run(ctx, flow.Params{
-		Model:        a.model,
-		Author:       a.name,
-		InvocationID: ic.InvocationID,
-		Branch:       ic.Branch,
-		Instruction:  a.instruction,
-		Tools:        a.tools,
-		RunConfig:    ic.RunConfig,
-		History:      history,
-		Queue:        ic.Queue,
-		Logger:       ic.Logger,
-	})
+	return runLive(ctx, a, ic)
 }
