@@ -195,6 +195,21 @@ type backender interface {
 // cancelled, and each gets a response event saying so, so the history
 // never keeps a call without a response.
 //
+// With p.Team set, a run moves between agents. After the response event
+// of a function call whose Actions set TransferToAgent or Escalate (the
+// built-in tools transfer_to_agent and task_completed do), the run asks
+// Team.Handoff where to go. To move, the connection stops taking input at
+// once (the input is held as during a reconnection), the response event is
+// yielded, the connection is closed without answering the call, and the
+// run goes on at once on a new connection with the next agent's model,
+// instruction and tools, in a new session seeded with the whole
+// conversation, which ends with the response, so the next agent answers
+// at once; the held input follows, in order and once, and the events carry
+// the next agent's name as Author and its Branch. A transfer the team
+// cannot make (no such agent, or one whose tools or model do not suit the
+// run config) is answered with {"error": ...} and the run stays. When
+// Handoff says the run ends, it ends without an error.
+//
 // However it ends, model text and transcriptions still pending (the
 // connection ended mid-turn, the queue was closed mid-reply) are yielded
 // first as the non-partial merged text and finished transcription events,
