@@ -15,6 +15,13 @@
 //   - a recognisable request ("what time is it?") calls the local function
 //     tool the agent declared (get_current_time), waits for its response
 //     and speaks the result;
+//   - agents that work together: asking to talk to an agent that
+//     transfer_to_agent can reach ("talk to the weather agent", "back to
+//     the coordinator") calls transfer_to_agent, with nothing else said;
+//     saying "done" to a step of a sequential agent calls task_completed;
+//     the agent that takes over greets the user, says who it is (the
+//     first sentence of its instruction) and what the user asked; a
+//     question about the weather calls get_weather when it is declared;
 //   - "drop the connection" makes the simulated service drop the
 //     connection without a close frame after saying so, to show the
 //     runtime reconnecting and resuming the session (a resumed session
@@ -28,6 +35,6 @@
 // when the environment holds credentials, the simulator otherwise.
 //
 // The package lives under examples/internal because it serves the
-// examples only: its replies are canned and its tool trigger knows the
-// examples' tool. Tests of the library script [livetest] directly.
+// examples only: its replies are canned and its tool triggers know the
+// examples' tools. Tests of the library script [livetest] directly.
 package simulator

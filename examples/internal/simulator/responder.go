@@ -12,6 +12,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/tool"
 )
 
 // TimeToolName is the local function tool the simulator calls when the user
@@ -78,19 +79,45 @@ func (r *Responder) Respond(ctx context.Context, t *livetest.Turn) livetest.Scri
 		out.say("Dropping the connection now.")
 		return append(out.take(), livetest.Drop())
 	}
-	if timeRequest.MatchString(t.Text) && declares(t.Setup, TimeToolName) {
-		call := &genai.FunctionCall{
-			ID:   fmt.Sprintf("sim-call-%d", r.calls.Add(1)),
-			Name: TimeToolName,
-			Args: map[string]any{},
+	if greeting, ok := handedOver(t); ok {
+		out.say(greeting)
+		return out.finish()
+	}
+	// call calls a function, saying preamble first (unless empty), and
+	// then what the function answered; false: the turn is over (it was
+	// interrupted, or the connection ended, as after a transfer).
+	call := func(preamble, name string, args map[string]any) bool {
+		c := &genai.FunctionCall{ID: fmt.Sprintf("sim-call-%d", r.calls.Add(1)), Name: name, Args: args}
+		if preamble != "" {
+			out.say(preamble)
 		}
-		out.say("Let me check the clock.")
-		if err := t.Session.Send(ctx, append(out.take(), livetest.ToolCall(call))...); err != nil {
-			return nil // interrupted, or the session ended
+		if err := t.Session.Send(ctx, append(out.take(), livetest.ToolCall(c))...); err != nil {
+			return false
 		}
-		out.say(describeResult(TimeToolName, functionResponse(t.Session.Conversation(), call.ID)))
-	} else {
+		out.say(describeResult(name, functionResponse(t.Session.Conversation(), c.ID)))
+		return true
+	}
+	var ok bool
+	switch {
+	case transferTarget(t.Setup, t.Text) != "":
+		// As instructed: the call and nothing else.
+		ok = call("", tool.TransferToAgentName, map[string]any{"agent_name": transferTarget(t.Setup, t.Text)})
+	case doneRequest.MatchString(t.Text) && declares(t.Setup, tool.TaskCompletedName):
+		ok = call("", tool.TaskCompletedName, map[string]any{})
+	case weatherRequest.MatchString(t.Text) && declares(t.Setup, WeatherToolName):
+		city := "your city"
+		if m := weatherRequest.FindStringSubmatch(t.Text); m[1] != "" {
+			city = m[1]
+		}
+		ok = call("Let me look at the sky.", WeatherToolName, map[string]any{"city": city})
+	case timeRequest.MatchString(t.Text) && declares(t.Setup, TimeToolName):
+		ok = call("Let me check the clock.", TimeToolName, map[string]any{})
+	default:
 		out.say(reply(t))
+		ok = true
+	}
+	if !ok {
+		return nil // interrupted, or the session ended
 	}
 	return out.finish()
 }
@@ -114,9 +141,13 @@ func reply(t *livetest.Turn) string {
 	default:
 		fmt.Fprintf(&b, " I got %d images, but I cannot see them.", n)
 	}
-	if earlier := earlierUserText(t.Session.Conversation()); earlier != "" {
+	earlier := earlierUserText(t.Session.Conversation())
+	switch hint := agentHint(t.Setup); {
+	case earlier != "":
 		fmt.Fprintf(&b, " Earlier you said: “%s”.", earlier)
-	} else {
+	case hint != "" && (len(transferTargets(t.Setup)) > 0 || declares(t.Setup, tool.TaskCompletedName)):
+		fmt.Fprintf(&b, " I am the local simulator: %s.", hint)
+	default:
 		b.WriteString(" I am the local simulator: ask me what time it is to see a tool call.")
 	}
 	return strings.TrimSpace(b.String())
