@@ -188,6 +188,11 @@ func (c *Conn) SendRealtime(ctx context.Context, in *live.RealtimeInput) error {
 // SendToolResponse sends a toolResponse message. Every response must carry
 // the ID of the call it answers.
 func (c *Conn) SendToolResponse(ctx context.Context, r *genai.LiveClientToolResponse) error {
+	if c.backend == genai.BackendVertexAI || c.family.live31 {
+		if err := checkNonBlockingFields(r); err != nil {
+			return err
+		}
+	}
 	return c.send(ctx, func(b []byte) ([]byte, error) {
 		return appendToolResponse(b, c.backend, r)
 	})

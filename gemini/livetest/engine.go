@@ -325,7 +325,14 @@ func (e *engine) onToolResponse(tr *genai.LiveClientToolResponse) {
 		return
 	}
 	// A response that answers no outstanding call (unsolicited, or without
-	// an id) is new input: the model answers it, as Vertex AI does.
+	// an id, or of a NON_BLOCKING function) is new input: the model
+	// answers it, as Vertex AI does, when its scheduling asks for that.
+	switch scheduling(e.setup, tr.FunctionResponses) {
+	case genai.FunctionResponseSchedulingSilent:
+		return // in the conversation; the model says nothing
+	case genai.FunctionResponseSchedulingInterrupt:
+		e.interrupt()
+	}
 	e.pending.responses = append(e.pending.responses, tr.FunctionResponses...)
 	e.endTurn(TriggerToolResponse)
 }

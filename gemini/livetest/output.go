@@ -118,6 +118,8 @@ func (e *emitter) toolCall(ctx context.Context, calls []*genai.FunctionCall, com
 		copied[i] = &cc
 		ids[i] = cc.ID
 	}
+	// The model does not wait for the calls of NON_BLOCKING functions.
+	ids = blockingIDs(e.s.Setup(), copied)
 	e.s.tools.add(ids)
 	e.awaitingTools.Store(true)
 	defer e.awaitingTools.Store(false)
