@@ -278,6 +278,8 @@ type run struct {
 	llmLimitReached atomic.Bool
 	sentVideo       atomic.Bool // an image frame was sent (session limits)
 
+	streams streams // the calls of streaming tools running (streaming.go)
+
 	// predialed is the transport dialled early for a goAway handover
 	// (see predial), and when; bg counts the goroutines that dial it.
 	pdMu      sync.Mutex
@@ -333,6 +335,10 @@ func prepare(p Params) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
+	var tools agentTools
+	if req.Setup, tools, err = r.prepareTools(p.Model, backend, funcs, req.Setup); err != nil {
+		return nil, err
+	}
 	r.req = req
 	setup := *req.Setup
 	if sr := setup.SessionResumption; sr != nil {
@@ -342,7 +348,7 @@ func prepare(p Params) (*run, error) {
 	}
 	r.agent.Store(&agentState{
 		name: p.Author, branch: p.Branch, model: p.Model, backend: backend,
-		funcs: funcs, setup: &setup,
+		funcs: funcs, setup: &setup, tools: tools,
 	})
 	if sr := req.Setup.SessionResumption; sr != nil {
 		r.resuming, r.transparent = true, sr.Transparent

@@ -28,6 +28,7 @@ const (
 // The messages are appended to dst. The sender's goroutine calls it.
 func (s *sender) messages(req livequeue.Request, dst []*message) (msgs []*message, problems []string) {
 	r := s.r
+	r.streams.copyInput(req) // one atomic load unless a tool takes an input stream
 	msgs = dst
 	if req.ActivityStart {
 		msgs, problems = s.activity(msgs, problems, live.RealtimeInput{ActivityStart: true}, "activity start")

@@ -85,6 +85,7 @@ func (t *toolRunner) cancel(ids []string) {
 // response saying so, so the history never keeps a call without an
 // answer. It reports false when the run is over.
 func (t *toolRunner) linkEnded(l *link) bool {
+	t.r.streams.linkEnded(l)
 	t.mu.Lock()
 	var orphans []*runningCall
 	for _, rcs := range t.running {
@@ -149,6 +150,10 @@ func (t *toolRunner) wait(grace time.Duration) (abandoned []string) {
 // run runs one call and answers it, unless it was cancelled.
 func (t *toolRunner) run(ctx context.Context, rc *runningCall) {
 	c := rc.call
+	if st, ok := rc.link.agent.funcs[c.Name].(tool.StreamingTool); ok {
+		t.stream(ctx, rc, st) // it holds no MaxConcurrentTools slot: it runs until stopped
+		return
+	}
 	if t.sem != nil {
 		select {
 		case t.sem <- struct{}{}:
@@ -174,7 +179,7 @@ func (t *toolRunner) run(ctx context.Context, rc *runningCall) {
 	if !t.r.put(t.responseEvent(c, response, actions)) {
 		return
 	}
-	fr := &genai.FunctionResponse{ID: c.ID, Name: c.Name, Response: response}
+	fr := &genai.FunctionResponse{ID: c.ID, Name: c.Name, Response: response, Scheduling: rc.link.agent.tools.schedules[c.Name]}
 	t.r.sender.sendTool(&message{
 		tool:     &genai.LiveClientToolResponse{FunctionResponses: []*genai.FunctionResponse{fr}},
 		toolLink: rc.link,

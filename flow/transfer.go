@@ -55,6 +55,7 @@ type agentState struct {
 	backend genai.Backend
 	funcs   map[string]tool.FunctionTool
 	setup   *genai.LiveClientSetup // without a resumption handle or history
+	tools   agentTools             // NON_BLOCKING and streaming tools (streaming.go)
 }
 
 // newAgentState checks a and builds the setup of its links from the run's
@@ -82,6 +83,10 @@ func (r *run) newAgentState(a *Agent) (*agentState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("agent %q: %w", a.Name, err)
 	}
+	var tools agentTools
+	if req.Setup, tools, err = r.prepareTools(a.Model, backend, funcs, req.Setup); err != nil {
+		return nil, fmt.Errorf("agent %q: %w", a.Name, err)
+	}
 	if sr := r.req.Setup.SessionResumption; sr != nil {
 		c := *sr
 		c.Handle = ""
@@ -89,7 +94,7 @@ func (r *run) newAgentState(a *Agent) (*agentState, error) {
 	}
 	return &agentState{
 		name: a.Name, branch: a.Branch, model: a.Model, backend: backend,
-		funcs: funcs, setup: req.Setup,
+		funcs: funcs, setup: req.Setup, tools: tools,
 	}, nil
 }
 
