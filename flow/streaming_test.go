@@ -183,9 +183,10 @@ func TestLiveNonBlockingRefusedWhereTheModelRefusesScheduling(t *testing.T) {
 
 // priceMonitor returns a streaming tool that yields a price every tick
 // until it is stopped, counting its calls that are running.
-func priceMonitor(t *testing.T, name string, tick time.Duration, running *atomic.Int32) tool.StreamingTool {
+func priceMonitor(t *testing.T, name string, tick time.Duration, running *atomic.Int32,
+	sched genai.FunctionResponseScheduling) tool.StreamingTool {
 	t.Helper()
-	st, err := tool.NewStreaming(tool.StreamingConfig{Name: name, Description: "Monitors a price."},
+	st, err := tool.NewStreaming(tool.StreamingConfig{Name: name, Description: "Monitors a price.", Scheduling: sched},
 		func(ctx tool.Context, args map[string]any, _ *tool.InputStream) iter.Seq2[map[string]any, error] {
 			return func(yield func(map[string]any, error) bool) {
 				running.Add(1)
@@ -211,7 +212,8 @@ func priceMonitor(t *testing.T, name string, tick time.Duration, running *atomic
 }
 
 // stopCall makes the model call stop_streaming(name) outside a turn, and
-// returns at once; the returned channel gets the Send's error.
+// returns at once; the returned channel gets the Send's error once the
+// server has the response.
 func stopCall(s *livetest.Session, id, name string) <-chan error {
 	done := make(chan error, 1)
 	go func() {
@@ -222,10 +224,22 @@ func stopCall(s *livetest.Session, id, name string) <-chan error {
 	return done
 }
 
+// closeAfter closes q once the stop_streaming call stopped has its
+// response on the server (its event precedes the response), and returns
+// the call's error.
+func closeAfter(q interface{ Close() }, stopped <-chan error) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		done <- <-stopped
+		q.Close()
+	}()
+	return done
+}
+
 func TestLiveStreamingToolResultsAndStopStreaming(t *testing.T) {
 	srv, p := newLive(t, textConfig)
 	var running atomic.Int32
-	p.Tools = []tool.Tool{priceMonitor(t, "monitor_price", 10*time.Millisecond, &running)}
+	p.Tools = []tool.Tool{priceMonitor(t, "monitor_price", 10*time.Millisecond, &running, "")}
 	srv.Reply(livetest.ToolCall(&genai.FunctionCall{ID: "m1", Name: "monitor_price", Args: map[string]any{"symbol": "XYZ"}}),
 		livetest.Text("Monitoring XYZ."))
 	if err := p.Queue.SendContent(genai.NewContentFromText("Monitor the price of XYZ", genai.RoleUser)); err != nil {
@@ -250,7 +264,7 @@ func TestLiveStreamingToolResultsAndStopStreaming(t *testing.T) {
 		}
 		if r := responseOf(ev, "s1"); r != nil {
 			stopResponse = r
-			p.Queue.Close()
+			stopped = closeAfter(p.Queue, stopped)
 		}
 		if results == 3 && stopped == nil {
 			stopped = stopCall(session(t, srv), "s1", "monitor_price")
@@ -314,7 +328,7 @@ func TestLiveStreamingToolResultsAndStopStreaming(t *testing.T) {
 func TestLiveStreamingResultReachesTheModel(t *testing.T) {
 	srv, p := newLive(t, textConfig)
 	var running atomic.Int32
-	p.Tools = []tool.Tool{priceMonitor(t, "monitor_price", 20*time.Millisecond, &running)}
+	p.Tools = []tool.Tool{priceMonitor(t, "monitor_price", 20*time.Millisecond, &running, "")}
 	srv.Reply(livetest.ToolCall(&genai.FunctionCall{ID: "m1", Name: "monitor_price", Args: map[string]any{"symbol": "XYZ"}}))
 	if err := p.Queue.SendContent(genai.NewContentFromText("Monitor XYZ", genai.RoleUser)); err != nil {
 		t.Fatal(err)
