@@ -81,9 +81,10 @@ func declared(s *genai.LiveClientSetup) []string {
 
 // liveTeam is a runner over a livetest server whose model is teamModel.
 type liveTeam struct {
-	srv    *livetest.Server
-	model  live.Model
-	runner func(root agent.Agent) *runner.Runner
+	srv      *livetest.Server
+	model    live.Model
+	sessions session.Service
+	runner   func(root agent.Agent) *runner.Runner
 }
 
 func newLiveTeam(t *testing.T) *liveTeam {
@@ -99,8 +100,9 @@ func newLiveTeam(t *testing.T) *liveTeam {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &liveTeam{srv: srv, model: m, runner: func(root agent.Agent) *runner.Runner {
-		r, err := runner.New(runner.Config{AppName: "team", Agent: root, SessionService: session.InMemory(),
+	sessions := session.InMemory()
+	return &liveTeam{srv: srv, model: m, sessions: sessions, runner: func(root agent.Agent) *runner.Runner {
+		r, err := runner.New(runner.Config{AppName: "team", Agent: root, SessionService: sessions,
 			AutoCreateSession: true, Logger: quiet})
 		if err != nil {
 			t.Fatal(err)
@@ -330,6 +332,63 @@ func TestTransferToSubAgentAndBack(t *testing.T) {
 	if got := agentOf(waitSession(t, lt.srv, 2).Setup()); got != "coordinator" {
 		t.Errorf("the third connection's instruction is for %q, want coordinator", got)
 	}
+
+	// The session keeps the calls and their responses, with the action.
+	run.q.Close()
+	for range run.events {
+	}
+	if err := <-run.err; err != nil {
+		t.Errorf("the run ended with %v", err)
+	}
+	run.err <- nil // for the cleanup
+	s, err := lt.sessions.Get(t.Context(), &session.GetRequest{AppName: "team", UserID: "u1", SessionID: "s1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []string
+	for _, ev := range s.Events {
+		for _, c := range ev.FunctionCalls() {
+			stored = append(stored, fmt.Sprintf("%s call %s(%v)", ev.Author, c.Name, c.Args["agent_name"]))
+		}
+		if ev.Actions.TransferToAgent != "" {
+			stored = append(stored, fmt.Sprintf("%s response -> %s", ev.Author, ev.Actions.TransferToAgent))
+		}
+	}
+	want := []string{
+		"coordinator call transfer_to_agent(weather_agent)", "coordinator response -> weather_agent",
+		"weather_agent call transfer_to_agent(coordinator)", "weather_agent response -> coordinator",
+	}
+	if !slices.Equal(stored, want) {
+		t.Errorf("the session stored %q, want %q", stored, want)
+	}
+}
+
+// A tool of the application may ask for a transfer too; an agent the tree
+// does not have is answered with an error, and the run stays.
+func TestToolActionNamingAnUnknownAgentIsAnsweredWithAnError(t *testing.T) {
+	lt := newLiveTeam(t)
+	ghost, err := tool.NewFunction(tool.FunctionConfig{Name: "summon", Description: "Summons a ghost."},
+		func(ctx tool.Context, _ map[string]any) (map[string]any, error) {
+			ctx.Actions().TransferToAgent = "ghost_agent"
+			return map[string]any{"result": "summoned"}, nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := lt.agent(t, "coordinator", "Routes.", []tool.Tool{ghost}, lt.agent(t, "helper", "Helps.", nil))
+	lt.srv.Reply(livetest.ToolCall(&genai.FunctionCall{ID: "s1", Name: "summon"}), livetest.Text("coordinator goes on."),
+		livetest.GenerationComplete(), livetest.TurnComplete())
+	run := startRun(t, lt.runner(root))
+	run.say(t, "summon")
+	evs := run.until(t, "the tool's response", response("summon"))
+	ev := evs[len(evs)-1]
+	if msg := fmt.Sprint(ev.Content.Parts[0].FunctionResponse.Response["error"]); !strings.Contains(msg, `"ghost_agent"`) {
+		t.Errorf("response = %v, want an error naming ghost_agent", ev.Content.Parts[0].FunctionResponse.Response)
+	}
+	if ev.Actions.TransferToAgent != "" {
+		t.Errorf("the response still asks to transfer to %q", ev.Actions.TransferToAgent)
+	}
+	run.until(t, "the coordinator going on", finalText("coordinator goes on."))
 }
 
 func TestTransferToUnknownAgentIsAnsweredWithAnError(t *testing.T) {

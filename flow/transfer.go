@@ -173,6 +173,9 @@ func (r *run) moveTo(old *link, st *agentState) (conn live.Conn, seeded bool, er
 	r.stamp.setBranch(st.branch)
 	r.mapper.author = st.name
 	r.setHandle("") // the handle resumes the previous agent's session
+	if d := r.takePredialed(); d != nil {
+		d.Close() // dialled for the previous agent's model (a goAway)
+	}
 	r.log.Info("flow: the run moves to another agent", "from", prev.name, "to", st.name, "model", st.model.Name())
 	req := r.nextRequest()
 	conn, err = r.connect(req)
