@@ -22,6 +22,13 @@
 //     the agent that takes over greets the user, says who it is (the
 //     first sentence of its instruction) and what the user asked; a
 //     question about the weather calls get_weather when it is declared;
+//   - streaming tools: "monitor the price of GOOG" calls
+//     monitor_stock_price and "watch my camera" calls
+//     monitor_video_stream when they are declared, without waiting (they
+//     are NON_BLOCKING); each result the runtime sends back makes the
+//     model say it ("Update from ..."); "stop monitoring [the price | the
+//     camera]" calls stop_streaming for the tool named, or for both, and
+//     says what it answered;
 //   - "drop the connection" makes the simulated service drop the
 //     connection without a close frame after saying so, to show the
 //     runtime reconnecting and resuming the session (a resumed session

@@ -83,6 +83,9 @@ func (r *Responder) Respond(ctx context.Context, t *livetest.Turn) livetest.Scri
 		out.say(greeting)
 		return out.finish()
 	}
+	if script, ok := r.respondStreaming(ctx, t, out); ok {
+		return script // streaming tools: streaming.go
+	}
 	// call calls a function, saying preamble first (unless empty), and
 	// then what the function answered; false: the turn is over (it was
 	// interrupted, or the connection ended, as after a transfer).
