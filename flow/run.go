@@ -141,7 +141,24 @@ type backender interface {
 //     yielded and the response is sent to the model. Unknown tools, tool
 //     errors and panics are answered with {"error": "..."}. A call the
 //     server cancels (toolCallCancellation) has its context cancelled and
-//     is not answered.
+//     is not answered. The responses of NON_BLOCKING functions
+//     (tool.Scheduled) carry their scheduling; a model that refuses the
+//     field (live.NonBlockingChecker: Vertex AI, gemini-3.1 live models)
+//     makes Run fail before dialing with an error wrapping
+//     ErrInvalidParams;
+//   - a call of a streaming tool (tool.StreamingTool) is answered at once
+//     with {"status": "started: ..."}, then each result is yielded as a
+//     function response event and sent to the model: on the Gemini API as
+//     a function response with willContinue and the tool's scheduling,
+//     ending with one without willContinue ({"status": "stopped"} or
+//     "finished"); where willContinue is refused, as a user text turn
+//     "Function NAME returned: {json}" (its event authored "user"). When
+//     the agent has streaming tools, the run declares stop_streaming and
+//     runs it: stop_streaming(function_name) stops every running call of
+//     that tool. Calls of streaming tools run at once, hold no
+//     MaxConcurrentTools slot, and get, with an input stream, a copy of
+//     every queue request (bounded: see tool.InputStream). A stream stops
+//     with its connection, since the next one never made the call.
 //
 // Blobs from the queue go as realtime input: audio/* as audio, image/* as a
 // video frame (the Live API's video input is a stream of image frames).

@@ -186,7 +186,9 @@ func (c *Conn) SendRealtime(ctx context.Context, in *live.RealtimeInput) error {
 }
 
 // SendToolResponse sends a toolResponse message. Every response must carry
-// the ID of the call it answers.
+// the ID of the call it answers. On Vertex AI and gemini-3.1 live models a
+// response with scheduling or willContinue is refused before it is sent
+// (see Model.CheckNonBlocking).
 func (c *Conn) SendToolResponse(ctx context.Context, r *genai.LiveClientToolResponse) error {
 	if c.backend == genai.BackendVertexAI || c.family.live31 {
 		if err := checkNonBlockingFields(r); err != nil {

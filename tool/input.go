@@ -32,9 +32,10 @@ func NewInputStream(buffer int) *InputStream {
 	return &InputStream{ch: make(chan livequeue.Request, max(buffer, 1))}
 }
 
-// Requests returns the channel of requests. It is closed when the call
-// ends; its context is done by then too. On a nil InputStream (a tool
-// without one) it returns nil, a channel that never delivers.
+// Requests returns the channel of requests. The runtime closes it once the
+// call has returned; a tool stops reading when its context is done. On a
+// nil InputStream (a tool without one) it returns nil, a channel that
+// never delivers.
 func (s *InputStream) Requests() <-chan livequeue.Request {
 	if s == nil {
 		return nil

@@ -61,6 +61,14 @@
 // content while the model is answering interrupts it: the client gets
 // interrupted, toolCallCancellation for pending calls, and turnComplete.
 //
+// Functions the setup declares with behavior NON_BLOCKING are not waited
+// for: a ToolCall step of one goes on at once, and none of its calls is
+// outstanding. A response to one is scheduled as it says: SILENT joins the
+// conversation only, WHEN_IDLE (the default) starts a turn once the model
+// is quiet, INTERRUPT interrupts the model and starts one at once; a
+// response with willContinue is one of several, each scheduled the same
+// way.
+//
 // With sessionResumption in setup the server sends a
 // sessionResumptionUpdate after setupComplete and after every
 // turnComplete (not resumable, with no handle, while tool calls are
