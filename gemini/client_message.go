@@ -43,9 +43,6 @@ func appendToolResponse(b []byte, backend genai.Backend, r *genai.LiveClientTool
 		if err := validateFunctionResponse(vertex, field, fr); err != nil {
 			return b, err
 		}
-		if fr.ID == "" {
-			return b, invalid(field+".id", "is empty: it must echo the id of the call it answers (function %q)", fr.Name)
-		}
 	}
 	j, err := json.Marshal(r)
 	if err != nil {

@@ -36,9 +36,11 @@ func decodeGeneral(data []byte) (*live.Response, error) {
 	}
 	r := &live.Response{
 		SetupComplete:                m.SetupComplete,
-		ToolCall:                     m.ToolCall,
 		ToolCallCancellation:         m.ToolCallCancellation,
 		VoiceActivityDetectionSignal: m.VoiceActivityDetectionSignal,
+	}
+	if m.ToolCall != nil {
+		r.ToolCall, r.ToolCallArgErrors = m.ToolCall.toolCall()
 	}
 	if m.ServerContent != nil {
 		sc := genai.LiveServerContent(m.ServerContent.serverContentFields)
@@ -72,7 +74,7 @@ func decodeGeneral(data []byte) (*live.Response, error) {
 type wireMessage struct {
 	SetupComplete                *genai.LiveServerSetupComplete        `json:"setupComplete"`
 	ServerContent                *wireServerContent                    `json:"serverContent"`
-	ToolCall                     *genai.LiveServerToolCall             `json:"toolCall"`
+	ToolCall                     *wireToolCall                         `json:"toolCall"`
 	ToolCallCancellation         *genai.LiveServerToolCallCancellation `json:"toolCallCancellation"`
 	UsageMetadata                *wireUsage                            `json:"usageMetadata"`
 	GoAway                       *wireGoAway                           `json:"goAway"`

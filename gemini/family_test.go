@@ -190,9 +190,6 @@ func TestInvalidInputIsRefused(t *testing.T) {
 		{"video that is not an image", func() error {
 			return c.SendRealtime(ctx, &live.RealtimeInput{Video: &genai.Blob{MIMEType: "video/mp4", Data: []byte{1}}})
 		}, "realtimeInput.video.mimeType"},
-		{"tool response without id", func() error {
-			return c.SendToolResponse(ctx, &genai.LiveClientToolResponse{FunctionResponses: []*genai.FunctionResponse{{Name: "f"}}})
-		}, "toolResponse.functionResponses[0].id"},
 		{"empty tool response", func() error { return c.SendToolResponse(ctx, &genai.LiveClientToolResponse{}) },
 			"toolResponse.functionResponses"},
 		{"willContinue on Vertex AI", func() error {

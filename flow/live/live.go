@@ -55,7 +55,7 @@ type Conn interface {
 	SendRealtime(ctx context.Context, in *RealtimeInput) error
 
 	// SendToolResponse answers tool calls; each response's ID echoes its
-	// call's ID.
+	// call's ID, and is empty for a call that had none.
 	SendToolResponse(ctx context.Context, r *genai.LiveClientToolResponse) error
 
 	// Receive blocks for the next server message. The returned Response
@@ -112,6 +112,12 @@ type Response struct {
 	ServerContent *genai.LiveServerContent
 	// ToolCall asks the client to run functions and send their responses.
 	ToolCall *genai.LiveServerToolCall
+	// ToolCallArgErrors says what was wrong with the args of the calls of
+	// ToolCall that the backend received but could not take as a JSON
+	// object (a JSON string, number, array or boolean), keyed by the
+	// call's index in ToolCall.FunctionCalls. Such a call's Args is nil;
+	// the flow answers it with an error response instead of running it.
+	ToolCallArgErrors map[int]string
 	// ToolCallCancellation withdraws earlier tool calls by id.
 	ToolCallCancellation *genai.LiveServerToolCallCancellation
 	// UsageMetadata counts tokens, with Vertex AI's field names already
