@@ -76,7 +76,7 @@ func (r *run) handle(l *link, resp *live.Response) error {
 		if !m.flushText() || !m.emit(r.callEvent(l, tc.FunctionCalls)) {
 			return errRunOver
 		}
-		r.tools.start(l, tc.FunctionCalls)
+		r.tools.start(l, tc.FunctionCalls, resp.ToolCallArgErrors)
 	}
 	if c := resp.ToolCallCancellation; c != nil {
 		r.tools.cancel(c.IDs)

@@ -139,9 +139,17 @@ type backender interface {
 //     each finishes, an event authored by the agent with its
 //     FunctionResponse (role "user", Actions as the tool set them) is
 //     yielded and the response is sent to the model. Unknown tools, tool
-//     errors and panics are answered with {"error": "..."}. A call the
-//     server cancels (toolCallCancellation) has its context cancelled and
-//     is not answered. The responses of NON_BLOCKING functions
+//     errors and panics are answered with {"error": "..."}, and so is a
+//     call whose args are not a JSON object (live.Response.
+//     ToolCallArgErrors), without running the tool. A call the server
+//     cancels (toolCallCancellation) has its context cancelled and is not
+//     answered. Identical calls of a function tool in one toolCall message
+//     (same name, same args) run once: the model sometimes repeats a
+//     call. Their response event and toolResponse message carry one
+//     FunctionResponse per distinct call id, each echoing its call's id
+//     with the same response (a model waits for every id it sent; a
+//     repeat of the same id too is answered once). A call without an id
+//     is answered without one. The responses of NON_BLOCKING functions
 //     (tool.Scheduled) carry their scheduling; a model that refuses the
 //     field (live.NonBlockingChecker: Vertex AI, gemini-3.1 live models)
 //     makes Run fail before dialing with an error wrapping

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime/debug"
 	"slices"
@@ -31,9 +32,14 @@ type toolRunner struct {
 	running map[string][]*runningCall // by call id (a model may reuse one)
 }
 
-// runningCall is one call in progress.
+// runningCall is one execution in progress. It answers the call that
+// started it and the identical calls (same name, same args) of the same
+// toolCall message: a model sometimes repeats a call, and the tool runs
+// once for all of them.
 type runningCall struct {
-	call     *genai.FunctionCall
+	call     *genai.FunctionCall   // the first of the identical calls: the one run
+	calls    []*genai.FunctionCall // every call answered; guarded by toolRunner.mu
+	argErr   string                // why the call's args were refused, or ""
 	link     *link
 	cancel   context.CancelFunc
 	answered atomic.Bool // its response event was made (result or cancellation)
@@ -47,16 +53,43 @@ func newToolRunner(ctx context.Context, r *run) *toolRunner {
 	return t
 }
 
-// start runs each call of l in a goroutine of its own.
-func (t *toolRunner) start(l *link, calls []*genai.FunctionCall) {
-	for _, c := range calls {
+// start runs the calls of one toolCall message of l, each in a goroutine
+// of its own, except that identical calls (same name and args) run once
+// and a call repeated with its id too is answered once. argErrs holds,
+// by index in calls, why a call's args were refused (see
+// live.Response.ToolCallArgErrors): such a call is answered with the
+// error without running.
+func (t *toolRunner) start(l *link, calls []*genai.FunctionCall, argErrs map[int]string) {
+	var jobs []*runningCall
+	byKey := make(map[string]*runningCall)
+	for i, c := range calls {
 		if c == nil {
 			continue
 		}
+		argErr := argErrs[i]
+		key := ""
+		if _, streaming := l.agent.funcs[c.Name].(tool.StreamingTool); argErr == "" && !streaming {
+			key = callKey(c) // a streaming tool's calls each get a stream of their own
+		}
+		if rc := byKey[key]; key != "" && rc != nil {
+			if !slices.ContainsFunc(rc.calls, func(x *genai.FunctionCall) bool { return x.ID == c.ID }) {
+				rc.calls = append(rc.calls, c)
+			}
+			continue
+		}
+		rc := &runningCall{call: c, calls: []*genai.FunctionCall{c}, argErr: argErr, link: l}
+		if key != "" {
+			byKey[key] = rc
+		}
+		jobs = append(jobs, rc)
+	}
+	for _, rc := range jobs {
 		ctx, cancel := context.WithCancel(t.ctx)
-		rc := &runningCall{call: c, link: l, cancel: cancel}
+		rc.cancel = cancel
 		t.mu.Lock()
-		t.running[c.ID] = append(t.running[c.ID], rc)
+		for _, c := range rc.calls {
+			t.running[c.ID] = append(t.running[c.ID], rc)
+		}
 		t.mu.Unlock()
 		t.wg.Add(1)
 		go func() {
@@ -67,15 +100,30 @@ func (t *toolRunner) start(l *link, calls []*genai.FunctionCall) {
 	}
 }
 
-// cancel cancels the calls with the given ids that are still running: the
-// server withdrew them, so they are not answered.
+// callKey identifies a call by its name and args: encoding/json writes
+// map keys sorted, so equal args encode equally. It returns "" for args
+// that do not encode, which are never taken for duplicates.
+func callKey(c *genai.FunctionCall) string {
+	b, err := json.Marshal(c.Args)
+	if err != nil {
+		return ""
+	}
+	return c.Name + "\x00" + string(b)
+}
+
+// cancel withdraws the calls with the given ids that are still running:
+// the server cancelled them, so they are not answered. An execution that
+// also answers identical calls not cancelled goes on for them.
 func (t *toolRunner) cancel(ids []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, id := range ids {
 		for _, rc := range t.running[id] {
-			rc.answered.Store(true)
-			rc.cancel()
+			rc.calls = slices.DeleteFunc(rc.calls, func(c *genai.FunctionCall) bool { return c.ID == id })
+			if len(rc.calls) == 0 {
+				rc.answered.Store(true)
+				rc.cancel()
+			}
 		}
 		delete(t.running, id)
 	}
@@ -100,24 +148,33 @@ func (t *toolRunner) linkEnded(l *link) bool {
 	slices.SortFunc(orphans, func(a, b *runningCall) int { return strings.Compare(a.call.ID, b.call.ID) })
 	for _, rc := range orphans {
 		msg := fmt.Sprintf("cancelled: the connection to the model ended before tool %q returned", rc.call.Name)
-		if !t.r.put(t.responseEvent(rc.call, errorResponse(msg), event.Actions{})) {
+		if !t.r.put(t.responsesEvent(t.answered(rc), errorResponse(msg), event.Actions{})) {
 			return false
 		}
 	}
 	return true
 }
 
-// forget drops a call that returned.
+// answered returns the calls rc answers (those not cancelled).
+func (t *toolRunner) answered(rc *runningCall) []*genai.FunctionCall {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(rc.calls)
+}
+
+// forget drops an execution that returned.
 func (t *toolRunner) forget(rc *runningCall) {
 	rc.cancel()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	id := rc.call.ID
-	rest := slices.DeleteFunc(t.running[id], func(x *runningCall) bool { return x == rc })
-	if len(rest) == 0 {
-		delete(t.running, id)
-	} else {
-		t.running[id] = rest
+	for _, c := range rc.calls {
+		id := c.ID
+		rest := slices.DeleteFunc(t.running[id], func(x *runningCall) bool { return x == rc })
+		if len(rest) == 0 {
+			delete(t.running, id)
+		} else {
+			t.running[id] = rest
+		}
 	}
 }
 
@@ -138,9 +195,13 @@ func (t *toolRunner) wait(grace time.Duration) (abandoned []string) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	seen := make(map[*runningCall]bool)
 	for _, rcs := range t.running {
 		for _, rc := range rcs {
-			abandoned = append(abandoned, rc.call.Name)
+			if !seen[rc] {
+				seen[rc] = true
+				abandoned = append(abandoned, rc.call.Name)
+			}
 		}
 	}
 	slices.Sort(abandoned)
@@ -162,7 +223,14 @@ func (t *toolRunner) run(ctx context.Context, rc *runningCall) {
 			return
 		}
 	}
-	response, actions := t.execute(ctx, rc.link.agent, c)
+	var response map[string]any
+	var actions event.Actions
+	if rc.argErr != "" {
+		response = errorResponse(fmt.Sprintf("invalid arguments for tool %q: %s; call it with an object of named arguments",
+			c.Name, rc.argErr))
+	} else {
+		response, actions = t.execute(ctx, rc.link.agent, c)
+	}
 	if ctx.Err() != nil || !rc.answered.CompareAndSwap(false, true) {
 		t.r.log.Debug("flow: tool call cancelled; not answering it", "tool", c.Name, "call_id", c.ID)
 		return
@@ -171,26 +239,43 @@ func (t *toolRunner) run(ctx context.Context, rc *runningCall) {
 	if sw != nil {
 		// The run moves to another agent (transfer_to_agent,
 		// task_completed): the response is recorded, not sent.
-		t.r.leave(rc.link, sw, t.responseEvent(c, response, actions))
+		t.r.leave(rc.link, sw, t.responsesEvent(t.answered(rc), response, actions))
 		return
 	}
 	// The event goes out before the response, so it precedes the model's
 	// follow-up, which can only come after the response.
-	if !t.r.put(t.responseEvent(c, response, actions)) {
+	ev := t.responsesEvent(t.answered(rc), response, actions)
+	if !t.r.put(ev) {
 		return
 	}
-	fr := &genai.FunctionResponse{ID: c.ID, Name: c.Name, Response: response, Scheduling: rc.link.agent.tools.schedules[c.Name]}
+	schedule := rc.link.agent.tools.schedules[c.Name]
+	frs := make([]*genai.FunctionResponse, len(ev.Content.Parts))
+	for i, p := range ev.Content.Parts {
+		fr := *p.FunctionResponse
+		fr.Scheduling = schedule
+		frs[i] = &fr
+	}
 	t.r.sender.sendTool(&message{
-		tool:     &genai.LiveClientToolResponse{FunctionResponses: []*genai.FunctionResponse{fr}},
+		tool:     &genai.LiveClientToolResponse{FunctionResponses: frs},
 		toolLink: rc.link,
 	})
 }
 
 // responseEvent returns the event of a call's response.
 func (t *toolRunner) responseEvent(c *genai.FunctionCall, response map[string]any, actions event.Actions) *event.Event {
-	fr := &genai.FunctionResponse{ID: c.ID, Name: c.Name, Response: response}
+	return t.responsesEvent([]*genai.FunctionCall{c}, response, actions)
+}
+
+// responsesEvent returns the event of the response to calls: one
+// FunctionResponse part per call, each echoing its call's id (empty for a
+// call that had none), all with the same response.
+func (t *toolRunner) responsesEvent(calls []*genai.FunctionCall, response map[string]any, actions event.Actions) *event.Event {
+	parts := make([]*genai.Part, len(calls))
+	for i, c := range calls {
+		parts[i] = &genai.Part{FunctionResponse: &genai.FunctionResponse{ID: c.ID, Name: c.Name, Response: response}}
+	}
 	ev := t.r.stamp.event(t.r.cur().name)
-	ev.Content = &genai.Content{Role: genai.RoleUser, Parts: []*genai.Part{{FunctionResponse: fr}}}
+	ev.Content = &genai.Content{Role: genai.RoleUser, Parts: parts}
 	ev.Actions = actions
 	return ev
 }

@@ -347,7 +347,9 @@ func TestRunLimitsConcurrentTools(t *testing.T) {
 				mu.Unlock()
 				return map[string]any{}, nil
 			})}
-			m.conn.reply(toolCall(&genai.FunctionCall{ID: "a", Name: "work"}, &genai.FunctionCall{ID: "b", Name: "work"}))
+			// Different args: identical calls would run once.
+			m.conn.reply(toolCall(&genai.FunctionCall{ID: "a", Name: "work", Args: map[string]any{"n": 1.0}},
+				&genai.FunctionCall{ID: "b", Name: "work", Args: map[string]any{"n": 2.0}}))
 
 			responses := 0
 			for ev, err := range flow.Run(context.Background(), p) {
