@@ -40,6 +40,7 @@ type config struct {
 	maxFrame       int64    // largest client frame, in bytes
 	envFile        string   // envAuto, "" / "none" for none, or a path
 	verbose        bool     // debug logging
+	team           bool     // run the team of agents instead of search_agent
 }
 
 // parseFlags reads the command line. The address and the model come from
@@ -56,6 +57,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.Int64Var(&cfg.maxFrame, "max-frame", defaultMaxFrame, "largest client WebSocket frame accepted, in bytes")
 	fs.StringVar(&cfg.envFile, "env", envAuto, "the .env file to load: a path, \"none\", or \"auto\" (./.env, then beside the executable, then beside the source)")
 	fs.BoolVar(&cfg.verbose, "v", false, "debug logging")
+	fs.BoolVar(&cfg.team, "team", false, "talk to a team of agents instead of the search agent: a coordinator that transfers you, by voice or text, to a weather agent or a clock agent and back")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -66,6 +66,9 @@
 //	-max-frame BYTES     largest client frame accepted (default 4 MiB)
 //	-env FILE            the .env file to load
 //	-v                   debug logging
+//	-team                talk to a team of agents (examples/internal/team)
+//	                     instead of the search agent: say or type "talk to
+//	                     the weather agent", "back to the coordinator"
 //
 // SIGINT or SIGTERM shuts the server down gracefully: new WebSockets are
 // refused, every live run is ended and every WebSocket closed with 1001

@@ -12,7 +12,9 @@ import (
 
 	"google.golang.org/genai"
 
+	"github.com/adklive/adklive/agent"
 	"github.com/adklive/adklive/examples/internal/simulator"
+	"github.com/adklive/adklive/examples/internal/team"
 	"github.com/adklive/adklive/runner"
 	"github.com/adklive/adklive/session"
 )
@@ -44,7 +46,13 @@ type server struct {
 // newServer builds the demo agent on backend, its runner, and the server
 // that runs it live for each WebSocket.
 func newServer(cfg *config, backend *simulator.Backend, logger *slog.Logger) (*server, error) {
-	ag, err := newAgent(backend.Model, time.Now)
+	var ag agent.Agent
+	var err error
+	if cfg.team {
+		ag, err = team.New(backend.Model)
+	} else {
+		ag, err = newAgent(backend.Model, time.Now)
+	}
 	if err != nil {
 		return nil, err
 	}

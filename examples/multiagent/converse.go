@@ -12,6 +12,7 @@ import (
 
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/examples/internal/simulator"
+	"github.com/adklive/adklive/examples/internal/team"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/runner"
@@ -39,7 +40,7 @@ func converse(ctx context.Context, opts options, stdin io.Reader, stdout, stderr
 	if backend.Simulated {
 		fmt.Fprintf(stderr, "using the local Live simulator (%s)\n", backend.Reason)
 	}
-	coordinator, err := newTeam(backend.Model)
+	coordinator, err := team.New(backend.Model)
 	if err != nil {
 		return err
 	}

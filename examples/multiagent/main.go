@@ -20,7 +20,9 @@
 // model calls it, the same live run moves to the named agent on a new
 // connection, seeded with the conversation so far, and the new agent
 // answers at once. With a native-audio model the same works by voice
-// (the runtime turns on the transcriptions the agent taking over reads).
+// (the runtime turns on the transcriptions the agent taking over reads):
+// `go run ./examples/bidi-demo -team` serves this team in the browser,
+// microphone included.
 //
 // Credentials come from the environment, as for the genai SDK:
 // GOOGLE_API_KEY (or GEMINI_API_KEY) for the Gemini API, or

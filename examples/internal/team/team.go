@@ -1,4 +1,8 @@
-package main
+// Package team is the examples' team of agents: a coordinator that hands
+// the user over to a weather agent or a clock agent, which hand the user
+// back. examples/multiagent talks to it in the terminal and
+// examples/bidi-demo, with -team, in the browser (by voice too).
+package team
 
 import (
 	"fmt"
@@ -13,9 +17,12 @@ import (
 	"github.com/adklive/adklive/tool"
 )
 
-// newTeam returns the coordinator, whose sub-agents are the two
-// specialists. Each agent's instruction starts by saying who it is.
-func newTeam(model live.Model) (*agent.LLMAgent, error) {
+// New returns the coordinator, whose sub-agents are the two specialists,
+// all talking through model. Each agent's instruction starts by saying who
+// it is (the local simulator repeats it when the agent takes over). The
+// weather agent's get_weather makes up a forecast; the clock agent's
+// get_current_time tells the local time.
+func New(model live.Model) (*agent.LLMAgent, error) {
 	weatherTool, err := tool.NewFunction(tool.FunctionConfig{
 		Name:        simulator.WeatherToolName,
 		Description: "Returns today's weather in a city.",
