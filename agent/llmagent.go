@@ -140,6 +140,10 @@ var errNoInvocation = errors.New("agent: RunLive needs an InvocationContext")
 //     said before it.
 //   - ic.RunConfig is checked against every agent's model before anything
 //     is dialled.
+//   - A new run of a session goes on with the agent that spoke last in
+//     it, as ADK's runner does, when that agent and every agent above it
+//     are LLMAgents that may transfer to their parent; otherwise it starts
+//     with the root.
 //
 // A sub-agent that is a [SequentialAgent] runs its steps in order (see
 // [SequentialAgent.RunLive]). A custom [Agent] in the tree is not a

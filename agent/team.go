@@ -229,7 +229,13 @@ func runLive(ctx context.Context, root Agent, ic *InvocationContext) iter.Seq2[*
 		return func(yield func(*event.Event, error) bool) { yield(nil, errNoInvocation) }
 	}
 	t := newTeam(root, ic.Branch)
-	first := t.entry(t.root)
+	start := t.root
+	if ic.Session != nil {
+		if n := t.lastSpeaker(ic.Session.Events); n != nil {
+			start = n
+		}
+	}
+	first := t.entry(start)
 	if first == nil {
 		return func(yield func(*event.Event, error) bool) {
 			yield(nil, fmt.Errorf("agent: %q has no LLM agent to run live", root.Name()))
@@ -270,6 +276,43 @@ func runLive(ctx context.Context, root Agent, ic *InvocationContext) iter.Seq2[*
 		Logger:       ic.Logger,
 		Team:         tm,
 	})
+}
+
+// lastSpeaker returns the agent a new run of the session goes on with, as
+// ADK's runner chooses it: the author of the latest event by an agent of
+// the tree that can hand the run back up to the root (it and every agent
+// above it an LLMAgent that may transfer to its parent), or nil for the
+// root.
+func (t *team) lastSpeaker(events []*event.Event) *node {
+	for i := len(events) - 1; i >= 0; i-- {
+		ev := events[i]
+		if ev == nil || ev.Author == event.AuthorUser {
+			continue
+		}
+		n := t.byName[ev.Author]
+		if n == nil {
+			continue
+		}
+		if n == t.root {
+			return nil
+		}
+		if transferableUp(n) {
+			return n
+		}
+	}
+	return nil
+}
+
+// transferableUp reports whether n and every agent above it are LLMAgents
+// that may transfer to their parent.
+func transferableUp(n *node) bool {
+	for ; n != nil; n = n.parent {
+		a, ok := n.agent.(*LLMAgent)
+		if !ok || a.disallowTransferToParent {
+			return false
+		}
+	}
+	return true
 }
 
 // validate checks cfg against the model of every LLM agent of the tree,

@@ -42,6 +42,8 @@ func teamModel(ctx context.Context, t *livetest.Turn) livetest.Script {
 		}
 	}
 	switch {
+	case strings.HasPrefix(text, "go to "):
+		return call(tool.TransferToAgentName, map[string]any{"agent_name": strings.TrimPrefix(text, "go to ")})
 	case strings.Contains(text, "nobody"):
 		return call(tool.TransferToAgentName, map[string]any{"agent_name": "nobody"})
 	case strings.Contains(text, "weather agent") && me != "weather_agent":
@@ -461,5 +463,64 @@ func TestSequentialAgentLive(t *testing.T) {
 		case <-timeout:
 			t.Fatal("the run did not end after the last step")
 		}
+	}
+}
+
+// A sequential agent under a coordinator: a transfer to it starts its
+// first step, and after its last step the run goes back to the
+// coordinator.
+func TestSequentialAgentUnderACoordinator(t *testing.T) {
+	lt := newLiveTeam(t)
+	seq, err := agent.NewSequential(agent.SequentialConfig{Name: "pipeline", Description: "Takes an order in two steps.",
+		SubAgents: []agent.Agent{lt.agent(t, "greeter", "Greets.", nil), lt.agent(t, "collector", "Collects.", nil)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := lt.agent(t, "coordinator", "Routes.", nil, seq)
+	run := startRun(t, lt.runner(root))
+
+	run.say(t, "go to pipeline")
+	evs := run.until(t, "the first step", finalText("greeter heard"))
+	if ev := evs[len(evs)-1]; ev.Branch != "coordinator.pipeline.greeter" {
+		t.Errorf("first step's branch = %q, want coordinator.pipeline.greeter", ev.Branch)
+	}
+	// A step whose parent is a sequential agent transfers nowhere: it
+	// finishes with task_completed.
+	if got, want := declared(waitSession(t, lt.srv, 1).Setup()), []string{"task_completed"}; !slices.Equal(got, want) {
+		t.Errorf("the first step declares %v, want %v", got, want)
+	}
+	run.say(t, "done")
+	run.until(t, "the second step", finalText("collector heard"))
+	run.say(t, "done")
+	evs = run.until(t, "the coordinator again", finalText("coordinator heard"))
+	if ev := evs[len(evs)-1]; ev.Author != "coordinator" {
+		t.Errorf("after the sequence: author %q, want coordinator", ev.Author)
+	}
+}
+
+// A new run of a session goes on with the agent that spoke last.
+func TestNewRunGoesOnWithTheLastAgent(t *testing.T) {
+	lt := newLiveTeam(t)
+	root := lt.agent(t, "coordinator", "Routes.", nil, lt.agent(t, "weather_agent", "Weather.", nil))
+	r := lt.runner(root)
+	first := startRun(t, r)
+	first.say(t, "talk to the weather agent")
+	first.until(t, "the weather agent", finalText("weather_agent heard"))
+	first.q.Close()
+	for range first.events {
+	}
+	if err := <-first.err; err != nil {
+		t.Fatal(err)
+	}
+	first.err <- nil
+
+	second := startRun(t, r)
+	if got := agentOf(waitSession(t, lt.srv, 2).Setup()); got != "weather_agent" {
+		t.Errorf("the next run starts as %q, want weather_agent", got)
+	}
+	second.say(t, "hello")
+	evs := second.until(t, "the answer", finalText("heard: hello"))
+	if ev := evs[len(evs)-1]; ev.Author != "weather_agent" || ev.Branch != "coordinator.weather_agent" {
+		t.Errorf("answer by %q on branch %q, want weather_agent on coordinator.weather_agent", ev.Author, ev.Branch)
 	}
 }
