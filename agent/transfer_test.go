@@ -10,7 +10,10 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent"
+	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
+	"github.com/adklive/adklive/livequeue"
+	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/session"
 	"github.com/adklive/adklive/tool"
 )
@@ -276,5 +279,52 @@ func TestNewRunGoesOnWithTheLastAgent(t *testing.T) {
 	evs := second.until(t, "the answer", finalText("heard: hello"))
 	if ev := evs[len(evs)-1]; ev.Author != "weather_agent" || ev.Branch != "coordinator.weather_agent" {
 		t.Errorf("answer by %q on branch %q, want weather_agent on coordinator.weather_agent", ev.Author, ev.Branch)
+	}
+}
+
+// A team's run asks for both transcriptions with AUDIO answers (the agent
+// taking over reads what was said in them), and checks the run config
+// against every agent's model before it dials.
+func TestTeamRunConfig(t *testing.T) {
+	lt := newLiveTeam(t)
+	vertex, err := gemini.NewModel(t.Context(), "gemini-live-2.5-flash-preview", &gemini.Config{
+		Backend: genai.BackendVertexAI, APIKey: "test-key", BaseURL: lt.srv.URL,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := lt.agent(t, "coordinator", "Routes.", nil, lt.agent(t, "weather_agent", "Weather.", nil))
+	q := livequeue.New()
+	if err := q.SendContent(genai.NewContentFromText("hello", genai.RoleUser)); err != nil {
+		t.Fatal(err)
+	}
+	q.Close() // the run ends once the text is sent
+	for _, err := range lt.runner(root).RunLive(t.Context(), "u1", "s1", q, runconfig.RunConfig{}) {
+		if err != nil {
+			t.Fatalf("RunLive: %v", err)
+		}
+	}
+	setup := waitSession(t, lt.srv, 0).Setup()
+	if setup.InputAudioTranscription == nil || setup.OutputAudioTranscription == nil {
+		t.Errorf("setup transcriptions: input %v, output %v; want both on for a team answering in audio",
+			setup.InputAudioTranscription, setup.OutputAudioTranscription)
+	}
+
+	// Transparent resumption is Vertex AI's: the Gemini API sub-agent
+	// cannot have it.
+	mixed := mustNew(t, agent.Config{Name: "vertex_root", Model: vertex,
+		SubAgents: []agent.Agent{lt.agent(t, "gemini_helper", "Helps.", nil)}})
+	q = livequeue.New()
+	defer q.Close()
+	cfg := runconfig.RunConfig{SessionResumption: &genai.SessionResumptionConfig{Transparent: true}}
+	var got error
+	for _, err := range lt.runner(mixed).RunLive(t.Context(), "u1", "s2", q, cfg) {
+		got = err
+	}
+	if got == nil || !strings.Contains(got.Error(), `"gemini_helper"`) || !strings.Contains(got.Error(), "Transparent") {
+		t.Errorf("RunLive = %v, want an error naming gemini_helper and SessionResumption.Transparent", got)
+	}
+	if n := len(lt.srv.Sessions()); n != 1 {
+		t.Errorf("the server saw %d connections, want none for the invalid run", n-1)
 	}
 }
