@@ -1,6 +1,7 @@
 package runner_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
+	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/tool"
 )
@@ -149,4 +151,60 @@ func TestDuplicateCallsRunOnce(t *testing.T) {
 	if diff := cmp.Diff(calls, answers); diff != "" {
 		t.Errorf("stored calls and responses differ (-calls +responses):\n%s", diff)
 	}
+}
+
+// A typed tool's arguments are checked against the schema derived from
+// its struct: wrong types and missing fields are answered with errors
+// naming the field, the function never sees them, and the run goes on.
+func TestTypedToolArgumentsAreChecked(t *testing.T) {
+	type args struct {
+		City string `json:"city"`
+		Days int    `json:"days,omitempty"`
+	}
+	tests := []struct {
+		name string
+		args map[string]any
+		want map[string]any
+	}{
+		{"valid", map[string]any{"city": "Paris", "days": 2}, map[string]any{"result": "Paris for 2 days"}},
+		{"wrong type", map[string]any{"city": 42},
+			map[string]any{"error": `invalid arguments for tool "forecast": field "city": 42 has type "integer", want "string"`}},
+		{"missing field", map[string]any{"days": 2},
+			map[string]any{"error": `invalid arguments for tool "forecast": missing properties: ["city"]`}},
+		{"unknown field", map[string]any{"city": "Paris", "when": "now"},
+			map[string]any{"error": `invalid arguments for tool "forecast": unexpected additional properties ["when"]`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			forecast, err := tool.NewTyped(tool.TypedConfig{Name: "forecast", Description: "Forecasts the weather."},
+				func(_ tool.Context, a args) (string, error) { return fmt.Sprintf("%s for %d days", a.City, a.Days), nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := newHarness(t, setup{tools: []tool.Tool{forecast}})
+			h.createSession(t, "u", "s")
+			h.srv.Reply(livetest.ToolCall(&genai.FunctionCall{ID: "c1", Name: "forecast", Args: tc.args}), livetest.Text("OK."))
+			q := textQueue(t, "forecast please")
+			res := h.run(t, t.Context(), "u", "s", q, textConfig(), closeAfterTurns(q, 1))
+			if err := res.err(t); err != nil {
+				t.Fatalf("the run ended with %v", err)
+			}
+			if !slices.ContainsFunc(res.events, func(ev *event.Event) bool { return ev.Content != nil && !ev.Partial && textOf(ev) == "OK." }) {
+				t.Error("the model's follow-up after the response never came")
+			}
+			want := [][]*genai.FunctionResponse{{{ID: "c1", Name: "forecast", Response: tc.want}}}
+			if diff := cmp.Diff(want, toolResponses(h.waitSession(t, 0))); diff != "" {
+				t.Errorf("tool responses on the wire (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// textOf returns the text parts of ev's content, joined.
+func textOf(ev *event.Event) string {
+	var b strings.Builder
+	for _, p := range ev.Content.Parts {
+		b.WriteString(p.Text)
+	}
+	return b.String()
 }

@@ -2,7 +2,24 @@
 // tools the runtime executes when the model calls them, and built-in tools
 // (such as Google Search) the model's service runs itself.
 //
-// A function tool is made with [NewFunction]:
+// A function tool is best made with [NewTyped], from a Go function whose
+// arguments are a struct: the parameters' JSON schema (names from the json
+// tags, required unless omitempty, descriptions from jsonschema tags) is
+// derived from the struct by github.com/google/jsonschema-go, and the
+// result is encoded as the response:
+//
+//	type WeatherArgs struct {
+//		City string `json:"city" jsonschema:"the city, for example Paris"`
+//	}
+//	weather, err := tool.NewTyped(tool.TypedConfig{
+//		Name:        "get_weather",
+//		Description: "Returns the current weather in a city.",
+//	}, func(ctx tool.Context, args WeatherArgs) (Weather, error) {
+//		return Weather{Forecast: "sunny"}, nil
+//	})
+//
+// [NewFunction] makes one from a function of a map, with the schema given
+// by hand:
 //
 //	weather, err := tool.NewFunction(tool.FunctionConfig{
 //		Name:        "get_weather",
@@ -17,7 +34,10 @@
 // During a live run each call of a function tool runs in its own goroutine
 // with a [Context] that is cancelled when the model cancels the call or the
 // run ends; the returned map (or {"error": ...} when the function fails) is
-// sent back to the model as the call's response.
+// sent back to the model as the call's response. The arguments are checked
+// against the tool's schema before the function runs: a value of the wrong
+// type, a missing required field or an unknown one is answered with an
+// error naming the field ([ErrInvalidArgs]), so the model can call again.
 //
 // # NON_BLOCKING functions
 //

@@ -41,11 +41,17 @@ type FunctionConfig struct {
 // and returns the response sent to the model.
 type Func func(ctx Context, args map[string]any) (map[string]any, error)
 
-// NewFunction returns a function tool that runs fn. It fails with an error
-// matching ErrInvalidConfig when the name is empty, too long or has a
-// character the model does not accept, when both Parameters and
-// ParametersJSONSchema are set, when ParametersJSONSchema holds a nil
-// pointer or map, or when fn is nil.
+// NewFunction returns a function tool that runs fn. Each call's arguments
+// are checked first against Parameters or ParametersJSONSchema: a value
+// of the wrong type, a missing required property or (where the schema
+// forbids them) an unknown one fails the call with an error matching
+// ErrInvalidArgs that names the field, and fn is not called.
+//
+// NewFunction fails with an error matching ErrInvalidConfig when the name
+// is empty, too long or has a character the model does not accept, when
+// both Parameters and ParametersJSONSchema are set, when
+// ParametersJSONSchema holds a nil pointer or map or is not a JSON
+// Schema, or when fn is nil.
 func NewFunction(cfg FunctionConfig, fn Func) (FunctionTool, error) {
 	if err := ValidateName(cfg.Name); err != nil {
 		return nil, err
@@ -60,7 +66,35 @@ func NewFunction(cfg FunctionConfig, fn Func) (FunctionTool, error) {
 	if fn == nil {
 		return nil, fmt.Errorf("%w: function %q: the function is nil", ErrInvalidConfig, cfg.Name)
 	}
-	return &function{cfg: cfg, fn: fn}, nil
+	args, err := functionArgsSchema(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &function{cfg: cfg, fn: fn, args: args}, nil
+}
+
+// functionArgsSchema returns the checker of the arguments cfg declares, or
+// nil when it declares none.
+func functionArgsSchema(cfg FunctionConfig) (*argsSchema, error) {
+	switch {
+	case cfg.Parameters != nil:
+		a, err := newArgsSchema(cfg.Name, genaiToJSONSchema(cfg.Parameters))
+		if err != nil {
+			return nil, fmt.Errorf("%w: function %q: Parameters: %w", ErrInvalidConfig, cfg.Name, err)
+		}
+		return a, nil
+	case cfg.ParametersJSONSchema != nil:
+		s, err := jsonSchemaOf(cfg.ParametersJSONSchema)
+		if err == nil {
+			var a *argsSchema
+			if a, err = newArgsSchema(cfg.Name, s); err == nil {
+				return a, nil
+			}
+		}
+		return nil, fmt.Errorf("%w: function %q: ParametersJSONSchema is not a JSON Schema arguments can be checked against: %w",
+			ErrInvalidConfig, cfg.Name, err)
+	}
+	return nil, nil
 }
 
 // ValidateName reports why name cannot be a tool name, or nil if it can:
@@ -88,8 +122,9 @@ func nameChar(c byte) bool {
 
 // function is the FunctionTool NewFunction returns.
 type function struct {
-	cfg FunctionConfig
-	fn  Func
+	cfg  FunctionConfig
+	fn   Func
+	args *argsSchema // nil: no schema to check against
 }
 
 func (f *function) Name() string        { return f.cfg.Name }
@@ -107,6 +142,10 @@ func (f *function) Declaration() *genai.FunctionDeclaration {
 	}
 }
 
+// Run checks args against the declared schema, then calls the function.
 func (f *function) Run(ctx Context, args map[string]any) (map[string]any, error) {
+	if err := f.args.validate(args); err != nil {
+		return nil, err
+	}
 	return f.fn(ctx, args)
 }
