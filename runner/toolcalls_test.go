@@ -177,7 +177,9 @@ func TestTypedToolArgumentsAreChecked(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			forecast, err := tool.NewTyped(tool.TypedConfig{Name: "forecast", Description: "Forecasts the weather."},
-				func(_ tool.Context, a args) (string, error) { return fmt.Sprintf("%s for %d days", a.City, a.Days), nil })
+				func(_ tool.Context, a args) (string, error) {
+					return fmt.Sprintf("%s for %d days", a.City, a.Days), nil
+				})
 			if err != nil {
 				t.Fatal(err)
 			}
