@@ -46,7 +46,7 @@ func (s *argsSchema) validate(args map[string]any) error {
 		args = map[string]any{}
 	}
 	if err := s.resolved.Validate(args); err != nil {
-		return &argsError{tool: s.tool, problem: describeValidation(err)}
+		return &argsError{tool: s.tool, problem: describeValidation(err, args)}
 	}
 	return nil
 }
@@ -138,10 +138,15 @@ func intPtr(p *int64) *int {
 // jsonschema's errors.
 var validatingAt = regexp.MustCompile(`validating (root|/[^:]*): `)
 
-// describeValidation turns a jsonschema validation error into a sentence
-// that names the field: `field "days": 1.5 has type "number", want
-// "integer"`, or `missing properties: ["city"]` for the top level.
-func describeValidation(err error) string {
+// enumMismatch matches the end of jsonschema's error for a value that is
+// not in its enum.
+var enumMismatch = regexp.MustCompile(`^enum: .* does not equal any of: (\[.*\])$`)
+
+// describeValidation turns a jsonschema validation error about args into
+// a sentence that names the field: `field "days": 1.5 has type "number",
+// want "integer"`, `field "unit": "kelvin" is not one of [celsius
+// fahrenheit]`, or `missing properties: ["city"]` for the top level.
+func describeValidation(err error, args map[string]any) string {
 	msg := err.Error()
 	matches := validatingAt.FindAllStringSubmatchIndex(msg, -1)
 	if len(matches) == 0 {
@@ -154,7 +159,36 @@ func describeValidation(err error) string {
 	if pointer == "root" {
 		return problem
 	}
-	return fmt.Sprintf("field %q: %s", fieldPath(pointer), problem)
+	field := fieldPath(pointer)
+	if m := enumMismatch.FindStringSubmatch(problem); m != nil {
+		// jsonschema prints the value bare: quote it as JSON, so that
+		// "nobody" reads as the string it is.
+		if v, ok := valueAt(args, field); ok {
+			if b, err := json.Marshal(v); err == nil {
+				problem = fmt.Sprintf("%s is not one of %s", b, m[1])
+			}
+		}
+	}
+	return fmt.Sprintf("field %q: %s", field, problem)
+}
+
+// valueAt returns the value at a dotted field path (see fieldPath) of
+// args; paths through arrays are not followed.
+func valueAt(args map[string]any, field string) (any, bool) {
+	if strings.Contains(field, "[]") {
+		return nil, false
+	}
+	var v any = args
+	for _, name := range strings.Split(field, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[name]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 // fieldPath turns a schema pointer such as /properties/trip/properties/days

@@ -101,7 +101,7 @@ func TestTypedRun(t *testing.T) {
 		{"a fraction for an integer", map[string]any{"city": "Paris", "days": 1.5}, nil,
 			`invalid arguments for tool "get_weather": field "days": 1.5 has type "number", want "integer"`},
 		{"not in the enum", map[string]any{"city": "Paris", "unit": "kelvin"}, nil,
-			`invalid arguments for tool "get_weather": field "unit": enum: kelvin does not equal any of: [celsius fahrenheit]`},
+			`invalid arguments for tool "get_weather": field "unit": "kelvin" is not one of [celsius fahrenheit]`},
 		{"unknown field", map[string]any{"city": "Paris", "country": "FR"}, nil,
 			`invalid arguments for tool "get_weather": unexpected additional properties ["country"]`},
 		{"nested", map[string]any{"city": "Paris", "where": map[string]any{"lat": "north"}}, nil,
