@@ -34,6 +34,15 @@ const waitLimit = 10 * time.Second
 // "You are <name>.", and the model acts on the user's words.
 func teamModel(ctx context.Context, t *livetest.Turn) livetest.Script {
 	me := agentOf(t.Setup)
+	if n := len(t.Content); n > 0 && t.Content[n-1] != nil {
+		for _, p := range t.Content[n-1].Parts {
+			if p != nil && strings.Contains(p.Text, "tool returned result") {
+				// The history a new agent is seeded with after a
+				// transfer or a finished step.
+				return livetest.Script{livetest.Text(me + " heard: (took over)"), livetest.GenerationComplete(), livetest.TurnComplete()}
+			}
+		}
+	}
 	text := strings.ToLower(t.Text)
 	call := func(name string, args map[string]any) livetest.Script {
 		return livetest.Script{

@@ -57,7 +57,7 @@ func connectRequest(p Params, cfg runconfig.RunConfig) (*live.ConnectRequest, ma
 	req := &live.ConnectRequest{Setup: setup}
 	// A resumed session already holds the conversation.
 	if r := cfg.SessionResumption; r == nil || r.Handle == "" {
-		req.History = History(p.History)
+		req.History = p.history(p.History, p.Author)
 	}
 	return req, funcs, nil
 }

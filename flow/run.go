@@ -230,10 +230,14 @@ type backender interface {
 // instruction and tools, in a new session seeded with the whole
 // conversation, which ends with the response, so the next agent answers
 // at once; the held input follows, in order and once, and the events carry
-// the next agent's name as Author and its Branch. A transfer the team
-// cannot make (no such agent, or one whose tools or model do not suit the
-// run config) is answered with {"error": ...} and the run stays. When
-// Handoff says the run ends, it ends without an error.
+// the next agent's name as Author and its Branch.
+// In such a run, each connection's history tells its agent the other
+// agents' turns as user text ("For context:", "[coordinator] said: …",
+// "[coordinator] called tool `transfer_to_agent` with parameters: …"),
+// as ADK does, instead of as the agent's own turns and calls. A transfer
+// the team cannot make (no such agent, or one whose tools or model do not
+// suit the run config) is answered with {"error": ...} and the run stays.
+// When Handoff says the run ends, it ends without an error.
 //
 // However it ends, model text and transcriptions still pending (the
 // connection ended mid-turn, the queue was closed mid-reply) are yielded

@@ -205,7 +205,7 @@ func (r *run) nextRequest() *live.ConnectRequest {
 		setup.SessionResumption = &c
 	}
 	if h == "" {
-		req.History = History(r.conversation())
+		req.History = r.p.history(r.conversation(), r.cur().name)
 	}
 	return req
 }

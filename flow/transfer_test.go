@@ -2,6 +2,8 @@ package flow_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"google.golang.org/genai"
@@ -68,6 +70,25 @@ func TestTransferLeavesOneGoroutine(t *testing.T) {
 	}
 	if s := srv.Sessions(); len(s) != 2 || s[1].Setup().SystemInstruction.Parts[0].Text != "You are second." {
 		t.Fatalf("sessions %d; want a second one with the second agent's instruction", len(s))
+	}
+	// The second agent hears of the first one's turns as user text.
+	var told []string
+	for _, c := range srv.Sessions()[1].Conversation() {
+		for _, part := range c.Parts {
+			if part.FunctionCall != nil || part.FunctionResponse != nil {
+				t.Errorf("the second agent's history holds the first one's %s parts", c.Role)
+			}
+			if strings.HasPrefix(part.Text, "[assistant]") {
+				told = append(told, c.Role+" "+part.Text)
+			}
+		}
+	}
+	want := []string{
+		"user [assistant] called tool `hand_over` with parameters: {}",
+		"user [assistant] `hand_over` tool returned result: {\"result\":\"handed over\"}",
+	}
+	if !slices.Equal(told, want) {
+		t.Errorf("the second agent was told %q, want %q", told, want)
 	}
 	waitFlowGoroutines(t, 1, "idle after the transfer")
 

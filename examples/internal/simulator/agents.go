@@ -72,33 +72,38 @@ func notWordRune(r rune) bool {
 
 // handedOver reports whether the turn is the history a new agent is seeded
 // with after a transfer or a finished step (it ends with the response of
-// transfer_to_agent or task_completed), and returns what the new agent
-// says first.
+// transfer_to_agent or task_completed, as a function response or as the
+// runtime's account of another agent's turn), and returns what the new
+// agent says first.
 func handedOver(t *livetest.Turn) (greeting string, ok bool) {
-	if t.Text != "" || len(t.Content) == 0 {
+	if len(t.Content) == 0 || t.Content[len(t.Content)-1] == nil {
 		return "", false
 	}
 	last := t.Content[len(t.Content)-1]
-	if last == nil {
-		return "", false
-	}
-	var resp *genai.FunctionResponse
+	conv := t.Session.Conversation()
+	var name, kind string
 	for _, p := range last.Parts {
-		if p != nil && p.FunctionResponse != nil {
-			resp = p.FunctionResponse
+		switch {
+		case p == nil:
+		case p.FunctionResponse != nil && t.Text == "":
+			kind = p.FunctionResponse.Name
+			if c := functionCall(conv, p.FunctionResponse.ID); c != nil {
+				name, _ = c.Args["agent_name"].(string)
+			}
+		case strings.Contains(p.Text, "`"+tool.TransferToAgentName+"` tool returned result"):
+			kind = tool.TransferToAgentName
+		case strings.Contains(p.Text, "`"+tool.TaskCompletedName+"` tool returned result"):
+			kind = tool.TaskCompletedName
+		case strings.Contains(p.Text, "called tool `"+tool.TransferToAgentName+"`"):
+			if m := agentNameArg.FindStringSubmatch(p.Text); m != nil {
+				name = m[1]
+			}
 		}
 	}
-	if resp == nil {
-		return "", false
-	}
-	conv := t.Session.Conversation()
-	switch resp.Name {
+	switch kind {
 	case tool.TransferToAgentName:
-		name := "another agent"
-		if c := functionCall(conv, resp.ID); c != nil {
-			if n, ok := c.Args["agent_name"].(string); ok {
-				name = n
-			}
+		if name == "" {
+			name = "another agent"
 		}
 		greeting = fmt.Sprintf("Hello, this is %s.", name)
 	case tool.TaskCompletedName:
@@ -109,11 +114,24 @@ func handedOver(t *livetest.Turn) (greeting string, ok bool) {
 	if role := firstSentence(t.Setup); role != "" {
 		greeting += " " + role
 	}
-	if earlier := earlierUserText(conv); earlier != "" {
-		greeting += fmt.Sprintf(" You said: “%s”.", earlier)
+	said := ""
+	for _, p := range last.Parts {
+		if p != nil && !p.Thought && strings.TrimSpace(p.Text) != "" && !isContext(p.Text) {
+			said = strings.TrimSpace(p.Text) // the last thing the user wrote
+		}
+	}
+	if said == "" {
+		said = earlierUserText(conv)
+	}
+	if said != "" {
+		greeting += fmt.Sprintf(" You said: “%s”.", said)
 	}
 	return greeting, true
 }
+
+// agentNameArg finds the agent_name argument in the runtime's account of
+// a transfer_to_agent call.
+var agentNameArg = regexp.MustCompile(`"agent_name":"([^"]+)"`)
 
 // functionCall returns the call id in the conversation, or nil.
 func functionCall(conv []*genai.Content, id string) *genai.FunctionCall {

@@ -88,12 +88,23 @@ func isUser(c *genai.Content) bool {
 	return c != nil && (c.Role == "" || c.Role == genai.RoleUser)
 }
 
+// textOf returns what the user wrote in c: its text, without thoughts and
+// without what the runtime tells about other agents ("For context:",
+// "[agent] said: …").
 func textOf(c *genai.Content) string {
-	var b strings.Builder
+	var texts []string
 	for _, p := range c.Parts {
-		if p != nil && !p.Thought {
-			b.WriteString(p.Text)
+		if p != nil && !p.Thought && !isContext(p.Text) {
+			if s := strings.TrimSpace(p.Text); s != "" {
+				texts = append(texts, s)
+			}
 		}
 	}
-	return b.String()
+	return strings.Join(texts, " ")
+}
+
+// isContext reports whether text is the runtime's account of another
+// agent's turn in a multi-agent history.
+func isContext(text string) bool {
+	return text == "For context:" || strings.HasPrefix(text, "[") && strings.Contains(text, "] ")
 }
