@@ -17,11 +17,30 @@ type Context interface {
 	AgentName() string
 	// InvocationID returns the id of the live run.
 	InvocationID() string
-	// Actions returns the actions of the call's response event; a tool
-	// sets StateDelta entries on it to update session state. The
-	// returned value belongs to this call only; it must not be used after
-	// Run returns.
+	// Actions returns the actions of the call's response event: a tool
+	// sets StateDelta entries (or calls State().Set) to update session
+	// state, Escalate to hand the conversation back, SkipSummarization
+	// to ask that the response not be summarized. The runner applies
+	// them when it stores the response event. The returned value belongs
+	// to this call only; it must not be used after Run returns.
 	Actions() *event.Actions
+	// State returns the session state as this call sees it: the state of
+	// the session when the run started, with the state deltas of the
+	// run's events since, and this call's own writes.
+	State() State
+}
+
+// State is the session state as one call sees it. Keys prefixed "app:"
+// and "user:" are shared with other sessions of the app or user, and
+// "temp:" keys last only for the run (see package session).
+type State interface {
+	// Get returns the value of key, and whether it is set: this call's
+	// writes first, then the run's state.
+	Get(key string) (any, bool)
+	// Set sets key to value in the call's response event's
+	// Actions.StateDelta, which the runner persists with the event.
+	// Values should be what JSON can carry.
+	Set(key string, value any)
 }
 
 // CallInfo identifies one function call, for NewContext.
@@ -32,6 +51,9 @@ type CallInfo struct {
 	AgentName string
 	// InvocationID is the id of the live run.
 	InvocationID string
+	// State is the session state the call reads (see Context.State);
+	// nil reads as empty. The Context never modifies it.
+	State map[string]any
 }
 
 // NewContext returns the Context for one call, with empty Actions. The
@@ -51,3 +73,23 @@ func (c *callContext) FunctionCallID() string  { return c.info.FunctionCallID }
 func (c *callContext) AgentName() string       { return c.info.AgentName }
 func (c *callContext) InvocationID() string    { return c.info.InvocationID }
 func (c *callContext) Actions() *event.Actions { return &c.actions }
+func (c *callContext) State() State            { return callState{c} }
+
+// callState is the State of one call: its writes go to the response's
+// StateDelta, its reads look there first.
+type callState struct{ c *callContext }
+
+func (s callState) Get(key string) (any, bool) {
+	if v, ok := s.c.actions.StateDelta[key]; ok {
+		return v, true
+	}
+	v, ok := s.c.info.State[key]
+	return v, ok
+}
+
+func (s callState) Set(key string, value any) {
+	if s.c.actions.StateDelta == nil {
+		s.c.actions.StateDelta = make(map[string]any)
+	}
+	s.c.actions.StateDelta[key] = value
+}
