@@ -3,6 +3,7 @@ package agent
 import (
 	"log/slog"
 
+	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
 	"github.com/adklive/adklive/session"
@@ -48,6 +49,10 @@ type InvocationContext struct {
 
 	// Agent is the agent the run executes.
 	Agent Agent
+
+	// Plugins are the runner's plugins: callbacks for every agent of the
+	// run, which run before the agent's own (see flow.Callbacks).
+	Plugins []flow.Plugin
 
 	// Logger receives the run's log records. It is never nil in a context
 	// built by the runner.

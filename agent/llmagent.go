@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/adklive/adklive/event"
+	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/tool"
 )
@@ -48,6 +49,24 @@ type Config struct {
 	// of an LLMAgent, from transferring the conversation to the parent's
 	// other sub-agents.
 	DisallowTransferToPeers bool
+
+	// BeforeToolCallbacks run before each call of one of the agent's
+	// function tools, after the runner's plugins; the first that returns
+	// a result short-circuits the tool (see flow.Callbacks).
+	BeforeToolCallbacks []tool.BeforeCallback
+	// AfterToolCallbacks run on each call's result; the first that
+	// returns a result replaces it.
+	AfterToolCallbacks []tool.AfterCallback
+	// OnToolErrorCallbacks run when a tool fails; the first that returns
+	// a result turns the failure into it.
+	OnToolErrorCallbacks []tool.ErrorCallback
+	// BeforeModelCallbacks run before each user turn of content reaches
+	// the model (see flow.BeforeModelCallback for what they see and may
+	// do in a live run).
+	BeforeModelCallbacks []flow.BeforeModelCallback
+	// AfterModelCallbacks run on each finished piece of the model's turn
+	// (see flow.AfterModelCallback).
+	AfterModelCallbacks []flow.AfterModelCallback
 }
 
 // LLMAgent is an [Agent] backed by a live model. Create one with [New]. It
@@ -62,6 +81,8 @@ type LLMAgent struct {
 	subAgents   []Agent
 
 	disallowTransferToParent, disallowTransferToPeers bool
+
+	callbacks flow.Callbacks
 }
 
 var _ Agent = (*LLMAgent)(nil)
@@ -85,6 +106,14 @@ func New(cfg Config) (*LLMAgent, error) {
 
 		disallowTransferToParent: cfg.DisallowTransferToParent,
 		disallowTransferToPeers:  cfg.DisallowTransferToPeers,
+
+		callbacks: flow.Callbacks{
+			BeforeTool:  slices.Clone(cfg.BeforeToolCallbacks),
+			AfterTool:   slices.Clone(cfg.AfterToolCallbacks),
+			OnToolError: slices.Clone(cfg.OnToolErrorCallbacks),
+			BeforeModel: slices.Clone(cfg.BeforeModelCallbacks),
+			AfterModel:  slices.Clone(cfg.AfterModelCallbacks),
+		},
 	}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
 
@@ -189,6 +190,7 @@ func (t *team) flowAgent(n *node, a *LLMAgent) *flow.Agent {
 		Model:       a.model,
 		Instruction: a.instruction,
 		Tools:       slices.Clip(a.tools),
+		Callbacks:   a.callbacks,
 	}
 	has := func(name string) bool {
 		return slices.ContainsFunc(a.tools, func(tl tool.Tool) bool { return tl.Name() == name })
@@ -258,10 +260,12 @@ func runLive(ctx context.Context, root Agent, ic *InvocationContext) iter.Seq2[*
 		}
 	}
 	var history []*event.Event
+	var state map[string]any
 	if ic.Session != nil {
 		// A copy of the slice: the runner appends to the session while the
 		// flow may still be reading the history.
 		history = slices.Clone(ic.Session.Events)
+		state = maps.Clone(ic.Session.State)
 	}
 	return flow.Run(ctx, flow.Params{
 		Model:        first.Model,
@@ -275,6 +279,9 @@ func runLive(ctx context.Context, root Agent, ic *InvocationContext) iter.Seq2[*
 		Queue:        ic.Queue,
 		Logger:       ic.Logger,
 		Team:         tm,
+		State:        state,
+		Callbacks:    first.Callbacks,
+		Plugins:      ic.Plugins,
 	})
 }
 

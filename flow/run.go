@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -58,6 +59,16 @@ type Params struct {
 	// applied by the caller; Run applies WithDefaults again (harmless) and
 	// validates it.
 	RunConfig runconfig.RunConfig
+	// State is the session's state when the run starts, which function
+	// tools read through tool.Context.State (with the state deltas of the
+	// run's events applied as they come). Run copies it; nil is empty.
+	State map[string]any
+	// Callbacks are the first agent's callbacks (see Callbacks); an
+	// Agent of the Team brings its own.
+	Callbacks Callbacks
+	// Plugins apply to every agent of the run; their callbacks run
+	// before the agent's (see Callbacks).
+	Plugins []Plugin
 	// History is the session's events, oldest first, used to seed the
 	// conversation (see Run). It is not sent when the run resumes from a
 	// RunConfig.SessionResumption handle: the server has the conversation.
@@ -268,6 +279,7 @@ type run struct {
 	stamp   stamper
 	req     *live.ConnectRequest // the first link's
 	backend genai.Backend        // the first agent's model's
+	state   runState             // what tools read as session state
 
 	// agent is the agent the run talks as; the supervisor changes it
 	// when the run moves to another agent. switchTo is a move a function
@@ -356,7 +368,8 @@ func prepare(p Params) (*run, error) {
 			invocationID: p.InvocationID,
 			metadata:     cfg.CustomMetadata,
 		},
-		held: held{limit: cfg.MaxHeldAudioBytes},
+		held:  held{limit: cfg.MaxHeldAudioBytes},
+		state: runState{m: maps.Clone(p.State)},
 	}
 	r.stamp.ids.seed()
 	r.stamp.setBranch(p.Branch)
@@ -377,7 +390,7 @@ func prepare(p Params) (*run, error) {
 	}
 	r.agent.Store(&agentState{
 		name: p.Author, branch: p.Branch, model: p.Model, backend: backend,
-		funcs: funcs, setup: &setup, tools: tools,
+		funcs: funcs, setup: &setup, tools: tools, callbacks: p.Callbacks,
 	})
 	if sr := req.Setup.SessionResumption; sr != nil {
 		r.resuming, r.transparent = true, sr.Transparent
@@ -472,6 +485,12 @@ func (r *run) serve(ctx context.Context, yield func(*event.Event, error) bool) {
 // put hands ev to the consumer and keeps what a fresh session would be
 // seeded with. It reports false when the run is over.
 func (r *run) put(ev *event.Event) bool {
+	if !r.afterModel(ev) {
+		return true // withheld by an after-model callback
+	}
+	if len(ev.Actions.StateDelta) > 0 {
+		r.state.apply(ev.Actions.StateDelta)
+	}
 	if seedsHistory(ev) {
 		r.convMu.Lock()
 		r.conv = append(r.conv, ev)

@@ -34,7 +34,13 @@ func (s *sender) messages(req livequeue.Request, dst []*message) (msgs []*messag
 		msgs, problems = s.activity(msgs, problems, live.RealtimeInput{ActivityStart: true}, "activity start")
 	}
 	if c := req.Content; c != nil {
-		msgs = append(msgs, r.contentMessage(c))
+		m, problem := r.userTurn(c)
+		if m != nil {
+			msgs = append(msgs, m)
+		}
+		if problem != "" {
+			problems = append(problems, problem)
+		}
 	}
 	if b := req.Blob; b != nil {
 		switch {

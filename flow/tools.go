@@ -3,7 +3,9 @@ package flow
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -280,9 +282,9 @@ func (t *toolRunner) responsesEvent(calls []*genai.FunctionCall, response map[st
 	return ev
 }
 
-// execute runs the tool a call names and returns its response, or an
-// {"error": ...} response when there is no such tool, it failed or it
-// panicked.
+// execute runs the tool a call names, with the callbacks around it, and
+// returns its response, or an {"error": ...} response when there is no
+// such tool, it failed or it (or a callback) panicked.
 func (t *toolRunner) execute(ctx context.Context, ag *agentState, c *genai.FunctionCall) (response map[string]any, actions event.Actions) {
 	f, ok := ag.funcs[c.Name]
 	if !ok {
@@ -293,15 +295,22 @@ func (t *toolRunner) execute(ctx context.Context, ag *agentState, c *genai.Funct
 		FunctionCallID: c.ID,
 		AgentName:      ag.name,
 		InvocationID:   t.r.p.InvocationID,
+		State:          t.r.state.snapshot(),
 	})
 	defer func() {
 		if v := recover(); v != nil {
-			t.r.log.Error("flow: tool panicked", "tool", c.Name, "call_id", c.ID, "panic", v, "stack", string(debug.Stack()))
-			response, actions = errorResponse(fmt.Sprintf("tool %q failed: it panicked: %v", c.Name, v)), event.Actions{}
+			t.r.log.Error("flow: tool callback panicked", "tool", c.Name, "call_id", c.ID, "panic", v, "stack", string(debug.Stack()))
+			response, actions = errorResponse(fmt.Sprintf("tool %q failed: a callback panicked: %v", c.Name, v)), event.Actions{}
 		}
 	}()
-	out, err := f.Run(tc, c.Args)
+	// A copy: a before callback may change the arguments, and the call's
+	// event, already yielded, holds the model's.
+	out, err := t.r.callTool(tc, &ag.callbacks, f, maps.Clone(c.Args))
 	if err != nil {
+		var pe *panicError
+		if errors.As(err, &pe) {
+			t.r.log.Error("flow: tool panicked", "tool", c.Name, "call_id", c.ID, "panic", pe.value, "stack", string(pe.stack))
+		}
 		return errorResponse(err.Error()), *tc.Actions()
 	}
 	if out == nil {

@@ -29,6 +29,8 @@ type Agent struct {
 	Instruction string
 	// Tools are declared to the agent's model, as Params.Tools.
 	Tools []tool.Tool
+	// Callbacks are the agent's callbacks, as Params.Callbacks.
+	Callbacks Callbacks
 }
 
 // Team is the set of agents a run can move between. A function tool asks
@@ -56,6 +58,8 @@ type agentState struct {
 	funcs   map[string]tool.FunctionTool
 	setup   *genai.LiveClientSetup // without a resumption handle or history
 	tools   agentTools             // NON_BLOCKING and streaming tools (streaming.go)
+
+	callbacks Callbacks
 }
 
 // newAgentState checks a and builds the setup of its links from the run's
@@ -94,7 +98,7 @@ func (r *run) newAgentState(a *Agent) (*agentState, error) {
 	}
 	return &agentState{
 		name: a.Name, branch: a.Branch, model: a.Model, backend: backend,
-		funcs: funcs, setup: req.Setup, tools: tools,
+		funcs: funcs, setup: req.Setup, tools: tools, callbacks: a.Callbacks,
 	}, nil
 }
 

@@ -46,6 +46,8 @@ type setup struct {
 	tools      []tool.Tool
 	opts       []livetest.Option
 	logger     *slog.Logger // the runner's; nil means slog.Default()
+	plugins    []runner.Plugin
+	agentCfg   func(*agent.Config) // changes the agent's config; nil for none
 }
 
 // newHarness starts a livetest server and builds a runner on it. When the
@@ -71,12 +73,16 @@ func newHarness(t *testing.T, s setup) *harness {
 	if err != nil {
 		t.Fatalf("gemini.NewModel: %v", err)
 	}
-	ag, err := agent.New(agent.Config{
+	cfg := agent.Config{
 		Name:        agentName,
 		Model:       model,
 		Instruction: "You are a helpful assistant.",
 		Tools:       s.tools,
-	})
+	}
+	if s.agentCfg != nil {
+		s.agentCfg(&cfg)
+	}
+	ag, err := agent.New(cfg)
 	if err != nil {
 		t.Fatalf("agent.New: %v", err)
 	}
@@ -87,6 +93,7 @@ func newHarness(t *testing.T, s setup) *harness {
 		SessionService:    sessions,
 		AutoCreateSession: s.autoCreate,
 		Logger:            s.logger,
+		Plugins:           s.plugins,
 	})
 	if err != nil {
 		t.Fatalf("runner.New: %v", err)

@@ -101,6 +101,7 @@ func (r *Runner) start(ctx context.Context, userID, sessionID string, q *liveque
 		Queue:          q,
 		RunConfig:      cfg,
 		Agent:          r.root,
+		Plugins:        r.plugins,
 		Logger: logattr.With(r.logger,
 			slog.String("app", r.appName),
 			slog.String("user_id", userID),

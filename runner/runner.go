@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/adklive/adklive/agent"
+	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/internal/nilcheck"
 	"github.com/adklive/adklive/session"
 )
@@ -34,10 +36,19 @@ type Config struct {
 	// exist instead of failing with session.ErrNotFound.
 	AutoCreateSession bool
 
+	// Plugins hold callbacks for every agent of every run: their tool and
+	// model callbacks run before the agent's own, in order (see
+	// flow.Callbacks). A plugin's nil callbacks are skipped.
+	Plugins []Plugin
+
 	// Logger receives the runner's log records and is handed to agents.
 	// Nil means slog.Default().
 	Logger *slog.Logger
 }
+
+// Plugin is a named set of callbacks that applies to every agent of a
+// run (see flow.Plugin).
+type Plugin = flow.Plugin
 
 // Runner runs an agent live against stored sessions. Create one with [New];
 // it is safe for concurrent use, and one Runner serves every live run of a
@@ -47,6 +58,7 @@ type Runner struct {
 	root       agent.Agent
 	sessions   session.Service
 	autoCreate bool
+	plugins    []Plugin
 	logger     *slog.Logger
 }
 
@@ -76,6 +88,7 @@ func New(cfg Config) (*Runner, error) {
 		root:       cfg.Agent,
 		sessions:   cfg.SessionService,
 		autoCreate: cfg.AutoCreateSession,
+		plugins:    slices.Clone(cfg.Plugins),
 		logger:     logger,
 	}, nil
 }
