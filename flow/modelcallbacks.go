@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -23,9 +22,10 @@ import (
 // callback may change in place: what it leaves is what the model gets
 // and the session stores. It returns (nil, nil) to send the turn. A
 // non-nil content answers the turn instead of the model: the turn is not
-// sent, and the content is yielded (and stored) as the agent's reply,
-// followed by a turnComplete event; the model learns of the exchange only
-// from a later connection's history. An error keeps the turn from the
+// sent, and the content is yielded (and stored) as the agent's reply
+// (after the after-model callbacks, like any reply), followed by a
+// turnComplete event; the model learns of the exchange only from a later
+// connection's history. An error keeps the turn from the
 // model and is reported as an event with ErrorCode INVALID_ARGUMENT; the
 // run goes on.
 type BeforeModelCallback func(ctx tool.Context, turn *genai.Content) (*genai.Content, error)
@@ -60,9 +60,10 @@ func (r *run) hasModelCallbacks(cbs *Callbacks, before bool) bool {
 	return len(cbs.AfterModel) > 0
 }
 
-// callbackContext returns the context model callbacks of agent ag get.
-func (r *run) callbackContext(ctx context.Context, ag *agentState) tool.Context {
-	return tool.NewContext(ctx, tool.CallInfo{AgentName: ag.name, InvocationID: r.p.InvocationID, State: r.state.snapshot()})
+// callbackContext returns the context model callbacks of agent ag get:
+// it ends with the run.
+func (r *run) callbackContext(ag *agentState) tool.Context {
+	return tool.NewContext(r.tools.ctx, tool.CallInfo{AgentName: ag.name, InvocationID: r.p.InvocationID, State: r.state.snapshot()})
 }
 
 // userTurn returns the message of a user turn of content, after the
@@ -76,7 +77,7 @@ func (r *run) userTurn(c *genai.Content) (*message, string) {
 	}
 	cp := *c // the caller's content is never modified
 	cp.Parts = append([]*genai.Part(nil), c.Parts...)
-	tc := r.callbackContext(r.wireCtx, ag)
+	tc := r.callbackContext(ag)
 	reply, err := r.runBeforeModel(tc, &ag.callbacks, &cp)
 	if err != nil {
 		return nil, fmt.Sprintf("flow: a before-model callback kept the user's turn from the model: %v", err)
@@ -146,7 +147,7 @@ func (r *run) afterModel(ev *event.Event) bool {
 	default:
 		return true
 	}
-	tc := r.callbackContext(r.wireCtx, ag)
+	tc := r.callbackContext(ag)
 	out, err := r.runAfterModel(tc, &ag.callbacks, resp)
 	if err != nil {
 		r.log.Warn("flow: an after-model callback withheld a piece of the model's turn", "error", err)
