@@ -3,6 +3,7 @@ package database
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -219,9 +220,10 @@ func (s *Service) lockSchema(ctx context.Context) (unlock func() error, err erro
 		key := int64(h.Sum64())
 		if _, err = conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err == nil {
 			return func() error {
-				// A fresh context: the lock must go even when ctx ended.
-				_, err := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", key)
-				return errors.Join(err, conn.Close())
+				ctx, cancel := unlockContext(ctx)
+				defer cancel()
+				_, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
+				return releaseConn(conn, err)
 			}, nil
 		}
 	case MySQL:
@@ -233,11 +235,31 @@ func (s *Service) lockSchema(ctx context.Context) (unlock func() error, err erro
 		}
 		if err == nil {
 			return func() error {
-				_, err := conn.ExecContext(context.Background(), "SELECT RELEASE_LOCK(?)", name)
-				return errors.Join(err, conn.Close())
+				ctx, cancel := unlockContext(ctx)
+				defer cancel()
+				_, err := conn.ExecContext(ctx, "SELECT RELEASE_LOCK(?)", name)
+				return releaseConn(conn, err)
 			}, nil
 		}
 	}
 	conn.Close()
 	return nil, fmt.Errorf("taking the schema lock: %w", err)
+}
+
+// unlockContext returns the context to release the schema lock in: ctx's
+// values without its end, since the lock must go even when ctx ended, but
+// bounded, since a database that does not answer must not hang New. A
+// lock not released goes with its connection.
+func unlockContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+}
+
+// releaseConn returns the connection that held the schema lock to the
+// pool, or, when releasing the lock failed with err, closes it, so that no
+// pooled connection keeps the lock.
+func releaseConn(conn *sql.Conn, err error) error {
+	if err != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn }) //nolint:errcheck // it reports ErrBadConn
+	}
+	return errors.Join(err, conn.Close())
 }

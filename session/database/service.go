@@ -171,7 +171,7 @@ func (s *Service) readEvents(ctx context.Context, k key, last, first, after int6
 		return nil, fmt.Errorf("reading the events of session %v: %w", k, err)
 	}
 	defer rows.Close()
-	events := make([]*event.Event, 0, last-first)
+	events := make([]*event.Event, 0, min(last-first, 1024))
 	for rows.Next() {
 		var us int64
 		var data []byte
