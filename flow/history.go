@@ -3,6 +3,7 @@ package flow
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"google.golang.org/genai"
 
@@ -135,4 +136,29 @@ func (p *Params) history(events []*event.Event, self string) []*genai.Content {
 		return historyFor(events, self)
 	}
 	return History(events)
+}
+
+// seedsHistory reports whether History would use ev: not partial, with
+// content other than audio or a finished transcription.
+func seedsHistory(ev *event.Event) bool {
+	if ev.Partial {
+		return false
+	}
+	if c := ev.Content; c != nil {
+		for _, p := range c.Parts {
+			if p != nil && !isAudio(p) {
+				return true
+			}
+		}
+	}
+	return ev.InputTranscription != nil && ev.InputTranscription.Finished ||
+		ev.OutputTranscription != nil && ev.OutputTranscription.Finished
+}
+
+// conversation returns the session's history followed by this run's
+// events so far.
+func (r *run) conversation() []*event.Event {
+	r.convMu.Lock()
+	defer r.convMu.Unlock()
+	return append(slices.Clip(r.p.History), r.conv...)
 }

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"log/slog"
 	"maps"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -497,31 +496,6 @@ func (r *run) put(ev *event.Event) bool {
 		r.convMu.Unlock()
 	}
 	return r.out.put(ev)
-}
-
-// seedsHistory reports whether History would use ev: not partial, with
-// content other than audio or a finished transcription.
-func seedsHistory(ev *event.Event) bool {
-	if ev.Partial {
-		return false
-	}
-	if c := ev.Content; c != nil {
-		for _, p := range c.Parts {
-			if p != nil && !isAudio(p) {
-				return true
-			}
-		}
-	}
-	return ev.InputTranscription != nil && ev.InputTranscription.Finished ||
-		ev.OutputTranscription != nil && ev.OutputTranscription.Finished
-}
-
-// conversation returns the session's history followed by this run's
-// events so far.
-func (r *run) conversation() []*event.Event {
-	r.convMu.Lock()
-	defer r.convMu.Unlock()
-	return append(slices.Clip(r.p.History), r.conv...)
 }
 
 // setHandle records the newest resumption handle.
