@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,5 +126,30 @@ func TestLiveStopStreamingNameIsReserved(t *testing.T) {
 	}
 	if !errors.Is(got, flow.ErrInvalidParams) || !strings.Contains(got.Error(), `"stop_streaming"`) {
 		t.Errorf("run error = %v, want ErrInvalidParams naming stop_streaming", got)
+	}
+}
+
+// A streaming call whose args are not an object is answered with an error
+// and starts no stream.
+func TestLiveStreamingToolWithBadArgs(t *testing.T) {
+	srv, p := newLive(t, textConfig)
+	var started atomic.Bool
+	p.Tools = []tool.Tool{streamOf(t, "feed", func(func(map[string]any, error) bool) { started.Store(true) })}
+	srv.Reply(livetest.Raw([]byte(`{"toolCall":{"functionCalls":[{"id":"f1","name":"feed","args":42}]}}`)))
+	if err := p.Queue.SendContent(genai.NewContentFromText("Follow the feed", genai.RoleUser)); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	for ev, err := range flow.Run(liveCtx(t), p) {
+		if err != nil {
+			t.Fatalf("run ended with %v", err)
+		}
+		if r := responseOf(ev, "f1"); r != nil && got == nil {
+			got = r.Response
+			p.Queue.Close()
+		}
+	}
+	if !strings.Contains(fmt.Sprint(got["error"]), "invalid arguments") || started.Load() {
+		t.Errorf("response %v (stream started: %v), want an error and no stream", got, started.Load())
 	}
 }

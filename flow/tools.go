@@ -213,7 +213,7 @@ func (t *toolRunner) wait(grace time.Duration) (abandoned []string) {
 // run runs one call and answers it, unless it was cancelled.
 func (t *toolRunner) run(ctx context.Context, rc *runningCall) {
 	c := rc.call
-	if st, ok := rc.link.agent.funcs[c.Name].(tool.StreamingTool); ok {
+	if st, ok := rc.link.agent.funcs[c.Name].(tool.StreamingTool); ok && rc.argErr == "" {
 		t.stream(ctx, rc, st) // it holds no MaxConcurrentTools slot: it runs until stopped
 		return
 	}
