@@ -67,7 +67,8 @@
 // conversation only, WHEN_IDLE (the default) starts a turn once the model
 // is quiet, INTERRUPT interrupts the model and starts one at once; a
 // response with willContinue is one of several, each scheduled the same
-// way.
+// way. On Vertex AI and gemini-3.1 live models a function response with
+// willContinue or scheduling closes the connection with 1007.
 //
 // With sessionResumption in setup the server sends a
 // sessionResumptionUpdate after setupComplete and after every

@@ -1,9 +1,11 @@
 package livetest_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
@@ -82,5 +84,26 @@ func TestNonBlockingInterrupt(t *testing.T) {
 	}))
 	if diff := cmp.Diff([]string{"interrupted", "turnComplete", "text:ok"}, got); diff != "" {
 		t.Errorf("INTERRUPT (-want +got):\n%s", diff)
+	}
+}
+
+// Vertex AI and gemini-3.1 live models refuse the responses of
+// NON_BLOCKING functions with 1007.
+func TestNonBlockingFieldsRefusedOnVertexAndLive31(t *testing.T) {
+	for _, tc := range []struct{ name, path, setup string }{
+		{"vertex", vertexPath, `{"model":"` + vertexModel + `"}`},
+		{"3.1", geminiPath, `{"model":"models/gemini-3.1-flash-live-preview"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newServer(t)
+			c := dial(t, srv, tc.path, nil)
+			c.send(`{"setup":` + tc.setup + `}`)
+			c.recv() // setupComplete
+			c.sendJSON(notifyResponse("SILENT"))
+			st := c.closeStatus()
+			if st.Code != websocket.StatusInvalidFramePayloadData || !strings.Contains(st.Reason, "will_continue") {
+				t.Errorf("close = %v, want 1007 naming will_continue", st)
+			}
+		})
 	}
 }

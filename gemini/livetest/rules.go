@@ -86,6 +86,7 @@ func automaticVAD(s *genai.LiveClientSetup) bool {
 // what came before.
 type messageRules struct {
 	live31      bool
+	vertex      bool
 	autoVAD     bool
 	historyOpen bool // the client may still send initial history
 }
@@ -94,6 +95,7 @@ func newMessageRules(backend genai.Backend, s *genai.LiveClientSetup) *messageRu
 	allow := s.HistoryConfig != nil && s.HistoryConfig.InitialHistoryInClientContent
 	return &messageRules{
 		live31:      isLive31(backend, s.Model),
+		vertex:      backend == genai.BackendVertexAI,
 		autoVAD:     automaticVAD(s),
 		historyOpen: allow,
 	}
@@ -125,6 +127,19 @@ func (r *messageRules) check(m ClientMessage) *CloseStatus {
 		}
 	case m.ToolResponse != nil:
 		r.historyOpen = false
+		if r.vertex || r.live31 {
+			// The responses of NON_BLOCKING functions are a Gemini API
+			// feature (docs/PROTOCOL.md §3).
+			for i, fr := range m.ToolResponse.FunctionResponses {
+				switch {
+				case fr == nil:
+				case fr.WillContinue != nil:
+					return invalid("Invalid value at 'tool_response.function_responses[%d].will_continue': not supported on this model.", i)
+				case fr.Scheduling != "":
+					return invalid("Invalid value at 'tool_response.function_responses[%d].scheduling': not supported on this model.", i)
+				}
+			}
+		}
 	}
 	return nil
 }
