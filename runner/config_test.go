@@ -18,7 +18,7 @@ func TestRunConfigReachesSetup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newHarness(t, setup{tools: []tool.Tool{tool.GoogleSearch(), lookup}})
+	h := newHarness(t, setup{tools: []tool.Tool{tool.GoogleSearch(), tool.CodeExecution(), tool.URLContext(), lookup}})
 	h.createSession(t, "u1", "s1")
 
 	temperature := float32(0.4)
@@ -71,16 +71,19 @@ func TestRunConfigReachesSetup(t *testing.T) {
 	if si := got.SystemInstruction; si == nil || len(si.Parts) == 0 || si.Parts[0].Text != h.agent.Instruction() {
 		t.Errorf("systemInstruction = %+v, want the agent's instruction %q", si, h.agent.Instruction())
 	}
-	var search bool
+	var search, code, urls bool
 	var functions []string
 	for _, tl := range got.Tools {
 		search = search || tl.GoogleSearch != nil
+		code = code || tl.CodeExecution != nil
+		urls = urls || tl.URLContext != nil
 		for _, fd := range tl.FunctionDeclarations {
 			functions = append(functions, fd.Name)
 		}
 	}
-	if !search || !cmp.Equal(functions, []string{"lookup_order"}) {
-		t.Errorf("setup tools: google search %v, functions %v; want google search and [lookup_order]", search, functions)
+	if !search || !code || !urls || !cmp.Equal(functions, []string{"lookup_order"}) {
+		t.Errorf("setup tools: google search %v, code execution %v, URL context %v, functions %v; want all three built-ins and [lookup_order]",
+			search, code, urls, functions)
 	}
 }
 

@@ -17,3 +17,36 @@ func (googleSearch) Description() string {
 func (googleSearch) GenaiTool() *genai.Tool {
 	return &genai.Tool{GoogleSearch: &genai.GoogleSearch{}}
 }
+
+// CodeExecution returns the built-in code execution tool: the model writes
+// and runs code on its service, and the code and its result arrive as
+// executable-code and code-execution-result parts.
+func CodeExecution() Builtin { return codeExecution{} }
+
+type codeExecution struct{}
+
+func (codeExecution) Name() string { return "code_execution" }
+
+func (codeExecution) Description() string {
+	return "Writes and runs code (run by the model's service)."
+}
+
+func (codeExecution) GenaiTool() *genai.Tool {
+	return &genai.Tool{CodeExecution: &genai.ToolCodeExecution{}}
+}
+
+// URLContext returns the built-in URL context tool: the model fetches the
+// web pages named in the conversation itself and reads them.
+func URLContext() Builtin { return urlContext{} }
+
+type urlContext struct{}
+
+func (urlContext) Name() string { return "url_context" }
+
+func (urlContext) Description() string {
+	return "Reads the web pages the conversation names (run by the model's service)."
+}
+
+func (urlContext) GenaiTool() *genai.Tool {
+	return &genai.Tool{URLContext: &genai.URLContext{}}
+}

@@ -127,16 +127,28 @@ func TestNewContext(t *testing.T) {
 	}
 }
 
-func TestGoogleSearch(t *testing.T) {
-	g := tool.GoogleSearch()
-	if g.Name() != "google_search" || g.Description() == "" {
-		t.Errorf("Name, Description = %q, %q", g.Name(), g.Description())
+func TestBuiltins(t *testing.T) {
+	tests := []struct {
+		tool     tool.Builtin
+		wantName string
+		want     *genai.Tool
+	}{
+		{tool.GoogleSearch(), "google_search", &genai.Tool{GoogleSearch: &genai.GoogleSearch{}}},
+		{tool.CodeExecution(), "code_execution", &genai.Tool{CodeExecution: &genai.ToolCodeExecution{}}},
+		{tool.URLContext(), "url_context", &genai.Tool{URLContext: &genai.URLContext{}}},
 	}
-	a, b := g.GenaiTool(), g.GenaiTool()
-	if diff := cmp.Diff(&genai.Tool{GoogleSearch: &genai.GoogleSearch{}}, a); diff != "" {
-		t.Errorf("GenaiTool mismatch (-want +got):\n%s", diff)
-	}
-	if a == b {
-		t.Error("GenaiTool returned the same value twice")
+	for _, tc := range tests {
+		t.Run(tc.wantName, func(t *testing.T) {
+			if tc.tool.Name() != tc.wantName || tc.tool.Description() == "" {
+				t.Errorf("Name, Description = %q, %q", tc.tool.Name(), tc.tool.Description())
+			}
+			a, b := tc.tool.GenaiTool(), tc.tool.GenaiTool()
+			if diff := cmp.Diff(tc.want, a); diff != "" {
+				t.Errorf("GenaiTool mismatch (-want +got):\n%s", diff)
+			}
+			if a == b {
+				t.Error("GenaiTool returned the same value twice")
+			}
+		})
 	}
 }
