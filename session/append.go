@@ -9,8 +9,10 @@ import (
 )
 
 // fillIdentity gives ev a random ID and the current time as its Timestamp
-// when it has none, as [Service.AppendEvent] promises.
-func fillIdentity(ev *event.Event) {
+// FillIdentity gives ev a random ID and the current time, truncated to the
+// microsecond, as its Timestamp when it has none, as [Service.AppendEvent]
+// promises. It is for implementations of Service.
+func FillIdentity(ev *event.Event) {
 	if ev.ID == "" {
 		ev.ID = uuid.NewString()
 	}

@@ -31,12 +31,12 @@ func invalidArgument(format string, args ...any) error {
 }
 
 // notFound returns an error wrapping ErrNotFound that names the session.
-func notFound(k key) error {
+func notFound(k Key) error {
 	return fmt.Errorf("%w: %v", ErrNotFound, k)
 }
 
 // alreadyExists returns an error wrapping ErrAlreadyExists that names the
 // session.
-func alreadyExists(k key) error {
+func alreadyExists(k Key) error {
 	return fmt.Errorf("%w: %v", ErrAlreadyExists, k)
 }

@@ -62,28 +62,28 @@ func (m *inMemory) Create(ctx context.Context, req *CreateRequest) (*Session, er
 	if req == nil {
 		return nil, invalidArgument("nil CreateRequest")
 	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, "")
+	k, err := NewKey(req.AppName, req.UserID, req.SessionID, "")
 	if err != nil {
 		return nil, err
 	}
-	if k.id == "" {
-		k.id = uuid.NewString()
+	if k.ID == "" {
+		k.ID = uuid.NewString()
 	}
 	initial := SplitState(cloneState(req.State))
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	app, user, _ := m.lookup(k)
-	if user != nil && user.sessions[k.id] != nil {
+	if user != nil && user.sessions[k.ID] != nil {
 		return nil, alreadyExists(k)
 	}
 	if app == nil {
 		app = &appData{state: State{}, users: make(map[string]*userData)}
-		m.apps[k.appName] = app
+		m.apps[k.AppName] = app
 	}
 	if user == nil {
 		user = &userData{state: State{}, sessions: make(map[string]*storedSession)}
-		app.users[k.userID] = user
+		app.users[k.UserID] = user
 	}
 	maps.Copy(app.state, initial.App)
 	maps.Copy(user.state, initial.User)
@@ -91,7 +91,7 @@ func (m *inMemory) Create(ctx context.Context, req *CreateRequest) (*Session, er
 	if st.state == nil {
 		st.state = State{}
 	}
-	user.sessions[k.id] = st
+	user.sessions[k.ID] = st
 	return view(k, app, user, st, nil), nil
 }
 
@@ -103,7 +103,7 @@ func (m *inMemory) Get(ctx context.Context, req *GetRequest) (*Session, error) {
 	if req == nil {
 		return nil, invalidArgument("nil GetRequest")
 	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, "SessionID")
+	k, err := NewKey(req.AppName, req.UserID, req.SessionID, "SessionID")
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (m *inMemory) List(ctx context.Context, req *ListRequest) (*ListResponse, e
 			continue
 		}
 		for id, st := range user.sessions {
-			sk := key{appName: appName, userID: uid, id: id}
+			sk := Key{AppName: appName, UserID: uid, ID: id}
 			resp.Sessions = append(resp.Sessions, view(sk, app, user, st, nil))
 		}
 	}
@@ -167,7 +167,7 @@ func (m *inMemory) Delete(ctx context.Context, req *DeleteRequest) error {
 	if req == nil {
 		return invalidArgument("nil DeleteRequest")
 	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, "SessionID")
+	k, err := NewKey(req.AppName, req.UserID, req.SessionID, "SessionID")
 	if err != nil {
 		return err
 	}
@@ -178,14 +178,14 @@ func (m *inMemory) Delete(ctx context.Context, req *DeleteRequest) error {
 	if st == nil {
 		return notFound(k)
 	}
-	delete(user.sessions, k.id)
+	delete(user.sessions, k.ID)
 	// Forget users and apps that hold nothing any more, so short-lived
 	// users do not grow the service forever.
 	if len(user.sessions) == 0 && len(user.state) == 0 {
-		delete(app.users, k.userID)
+		delete(app.users, k.UserID)
 	}
 	if len(app.users) == 0 && len(app.state) == 0 {
-		delete(m.apps, k.appName)
+		delete(m.apps, k.AppName)
 	}
 	return nil
 }
@@ -204,11 +204,11 @@ func (m *inMemory) AppendEvent(ctx context.Context, s *Session, ev *event.Event)
 	if ev.Partial {
 		return ev, nil
 	}
-	k, err := newKey(s.AppName, s.UserID, s.ID, "Session.ID")
+	k, err := NewKey(s.AppName, s.UserID, s.ID, "Session.ID")
 	if err != nil {
 		return nil, err
 	}
-	fillIdentity(ev)
+	FillIdentity(ev)
 	stored := storedCopy(ev)
 
 	updated, err := m.store(k, s.LastUpdateTime, stored)
@@ -221,7 +221,7 @@ func (m *inMemory) AppendEvent(ctx context.Context, s *Session, ev *event.Event)
 
 // store appends stored to the session k, applying its state delta, unless
 // the session was updated after seen. It returns the new update time.
-func (m *inMemory) store(k key, seen time.Time, stored *event.Event) (time.Time, error) {
+func (m *inMemory) store(k Key, seen time.Time, stored *event.Event) (time.Time, error) {
 	delta := SplitState(stored.Actions.StateDelta)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -242,16 +242,16 @@ func (m *inMemory) store(k key, seen time.Time, stored *event.Event) (time.Time,
 }
 
 // lookup returns the stored data along k's path; missing levels are nil.
-func (m *inMemory) lookup(k key) (*appData, *userData, *storedSession) {
-	app := m.apps[k.appName]
+func (m *inMemory) lookup(k Key) (*appData, *userData, *storedSession) {
+	app := m.apps[k.AppName]
 	if app == nil {
 		return nil, nil, nil
 	}
-	user := app.users[k.userID]
+	user := app.users[k.UserID]
 	if user == nil {
 		return app, nil, nil
 	}
-	return app, user, user.sessions[k.id]
+	return app, user, user.sessions[k.ID]
 }
 
 // nextUpdateTime returns the current time to the microsecond (the
@@ -269,11 +269,11 @@ func (m *inMemory) nextUpdateTime() time.Time {
 
 // view returns a caller's copy of a stored session with the given events
 // and the merged state.
-func view(k key, app *appData, user *userData, st *storedSession, events []*event.Event) *Session {
+func view(k Key, app *appData, user *userData, st *storedSession, events []*event.Event) *Session {
 	s := &Session{
-		AppName:        k.appName,
-		UserID:         k.userID,
-		ID:             k.id,
+		AppName:        k.AppName,
+		UserID:         k.UserID,
+		ID:             k.ID,
 		State:          make(State, len(app.state)+len(user.state)+len(st.state)),
 		LastUpdateTime: st.lastUpdate,
 	}

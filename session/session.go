@@ -50,33 +50,35 @@ func (s *Session) applyEvent(ev *event.Event, updated time.Time) {
 	s.LastUpdateTime = updated
 }
 
-// key identifies one stored session. Its fields are trimmed of surrounding
-// space.
-type key struct {
-	appName, userID, id string
+// Key identifies one stored session: its app, user and id, trimmed of
+// surrounding space. It is for implementations of [Service], which check
+// every request's names the same way through [NewKey].
+type Key struct {
+	AppName, UserID, ID string
 }
 
 // String formats k for error messages.
-func (k key) String() string {
-	return fmt.Sprintf("app %q, user %q, id %q", k.appName, k.userID, k.id)
+func (k Key) String() string {
+	return fmt.Sprintf("app %q, user %q, id %q", k.AppName, k.UserID, k.ID)
 }
 
-// newKey trims its arguments and reports which one is missing, naming it by
-// the field that carries it. idField names the id's field; when it is ""
-// an empty id is accepted (Create generates one).
-func newKey(appName, userID, id, idField string) (key, error) {
-	k := key{
-		appName: strings.TrimSpace(appName),
-		userID:  strings.TrimSpace(userID),
-		id:      strings.TrimSpace(id),
+// NewKey trims its arguments and returns an error matching
+// ErrInvalidArgument that names the missing one by the request field that
+// carries it. idField names the id's field; when it is "" an empty id is
+// accepted (Create generates one).
+func NewKey(appName, userID, id, idField string) (Key, error) {
+	k := Key{
+		AppName: strings.TrimSpace(appName),
+		UserID:  strings.TrimSpace(userID),
+		ID:      strings.TrimSpace(id),
 	}
 	switch {
-	case k.appName == "":
-		return key{}, invalidArgument("AppName is required")
-	case k.userID == "":
-		return key{}, invalidArgument("UserID is required")
-	case k.id == "" && idField != "":
-		return key{}, invalidArgument("%s is required", idField)
+	case k.AppName == "":
+		return Key{}, invalidArgument("AppName is required")
+	case k.UserID == "":
+		return Key{}, invalidArgument("UserID is required")
+	case k.ID == "" && idField != "":
+		return Key{}, invalidArgument("%s is required", idField)
 	}
 	return k, nil
 }

@@ -5,39 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/session"
-	"github.com/google/uuid"
 )
-
-// key identifies one stored session, trimmed of surrounding space.
-type key struct {
-	app, user, id string
-}
-
-// String formats k for error messages.
-func (k key) String() string {
-	return fmt.Sprintf("app %q, user %q, id %q", k.app, k.user, k.id)
-}
-
-// newKey trims its arguments and reports which one is missing, naming it
-// by the field that carries it. idField names the id's field; when it is
-// "" an empty id is accepted (Create generates one).
-func newKey(app, user, id, idField string) (key, error) {
-	k := key{app: strings.TrimSpace(app), user: strings.TrimSpace(user), id: strings.TrimSpace(id)}
-	switch {
-	case k.app == "":
-		return key{}, invalidArgument("AppName is required")
-	case k.user == "":
-		return key{}, invalidArgument("UserID is required")
-	case k.id == "" && idField != "":
-		return key{}, invalidArgument("%s is required", idField)
-	}
-	return k, nil
-}
 
 // invalidArgument returns an error wrapping session.ErrInvalidArgument
 // that says what was wrong.
@@ -46,7 +18,7 @@ func invalidArgument(format string, args ...any) error {
 }
 
 // notFound returns an error wrapping session.ErrNotFound that names k.
-func notFound(k key) error {
+func notFound(k session.Key) error {
 	return fmt.Errorf("%w: %v", session.ErrNotFound, k)
 }
 
@@ -93,17 +65,6 @@ func decodeValue(st session.State, k string, value []byte) error {
 	}
 	st[k] = v
 	return nil
-}
-
-// fillIdentity gives ev a random ID and the current time as its Timestamp
-// when it has none, as session.Service.AppendEvent promises.
-func fillIdentity(ev *event.Event) {
-	if ev.ID == "" {
-		ev.ID = uuid.NewString()
-	}
-	if ev.Timestamp.IsZero() {
-		ev.Timestamp = time.Now().Truncate(time.Microsecond)
-	}
 }
 
 // encodeEvent returns the JSON of the copy of ev that is stored: without

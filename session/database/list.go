@@ -96,7 +96,7 @@ func (s *Service) List(ctx context.Context, req *session.ListRequest) (*session.
 		for _, part := range []rawState{appState, byUser[r.user], bySession[[2]string{r.user, r.id}]} {
 			for k, v := range part {
 				if err := decodeValue(state, k, v); err != nil {
-					return nil, fmt.Errorf("session %v: %w", key{app, r.user, r.id}, err)
+					return nil, fmt.Errorf("session %v: %w", session.Key{AppName: app, UserID: r.user, ID: r.id}, err)
 				}
 			}
 		}

@@ -21,12 +21,12 @@ func (s *Service) Create(ctx context.Context, req *session.CreateRequest) (*sess
 	if req == nil {
 		return nil, invalidArgument("nil CreateRequest")
 	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, "")
+	k, err := session.NewKey(req.AppName, req.UserID, req.SessionID, "")
 	if err != nil {
 		return nil, err
 	}
-	if k.id == "" {
-		k.id = uuid.NewString()
+	if k.ID == "" {
+		k.ID = uuid.NewString()
 	}
 	app, user, sess, err := encodeScopes(req.State)
 	if err != nil {
@@ -36,7 +36,7 @@ func (s *Service) Create(ctx context.Context, req *session.CreateRequest) (*sess
 	var out *session.Session
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		now := micros(time.Now())
-		res, err := tx.ExecContext(ctx, s.q.insertSession, k.app, k.user, k.id, now, now)
+		res, err := tx.ExecContext(ctx, s.q.insertSession, k.AppName, k.UserID, k.ID, now, now)
 		if isDuplicate(err) {
 			return fmt.Errorf("%w: %v", session.ErrAlreadyExists, k)
 		}
@@ -55,7 +55,7 @@ func (s *Service) Create(ctx context.Context, req *session.CreateRequest) (*sess
 		if err != nil {
 			return err
 		}
-		out = &session.Session{AppName: k.app, UserID: k.user, ID: k.id, State: state, LastUpdateTime: fromMicros(now)}
+		out = &session.Session{AppName: k.AppName, UserID: k.UserID, ID: k.ID, State: state, LastUpdateTime: fromMicros(now)}
 		return nil
 	})
 	if err != nil {
@@ -66,19 +66,19 @@ func (s *Service) Create(ctx context.Context, req *session.CreateRequest) (*sess
 
 // writeState upserts the encoded keys of each scope for session k, app
 // keys first, then user keys, then the session's.
-func (s *Service) writeState(ctx context.Context, tx *sql.Tx, k key, app, user, sess []encodedState) error {
+func (s *Service) writeState(ctx context.Context, tx *sql.Tx, k session.Key, app, user, sess []encodedState) error {
 	for _, e := range app {
-		if _, err := tx.ExecContext(ctx, s.q.upsertApp, k.app, e.key, e.value); err != nil {
-			return fmt.Errorf("storing state key %q of app %q: %w", e.key, k.app, err)
+		if _, err := tx.ExecContext(ctx, s.q.upsertApp, k.AppName, e.key, e.value); err != nil {
+			return fmt.Errorf("storing state key %q of app %q: %w", e.key, k.AppName, err)
 		}
 	}
 	for _, e := range user {
-		if _, err := tx.ExecContext(ctx, s.q.upsertUser, k.app, k.user, e.key, e.value); err != nil {
-			return fmt.Errorf("storing state key %q of user %q: %w", e.key, k.user, err)
+		if _, err := tx.ExecContext(ctx, s.q.upsertUser, k.AppName, k.UserID, e.key, e.value); err != nil {
+			return fmt.Errorf("storing state key %q of user %q: %w", e.key, k.UserID, err)
 		}
 	}
 	for _, e := range sess {
-		if _, err := tx.ExecContext(ctx, s.q.upsertSession, k.app, k.user, k.id, e.key, e.value); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.upsertSession, k.AppName, k.UserID, k.ID, e.key, e.value); err != nil {
 			return fmt.Errorf("storing state key %q of session %v: %w", e.key, k, err)
 		}
 	}
@@ -92,8 +92,8 @@ type querier interface {
 }
 
 // mergedState reads the app's, the user's and the session's state of k.
-func (s *Service) mergedState(ctx context.Context, q querier, k key) (session.State, error) {
-	rows, err := q.QueryContext(ctx, s.q.mergedState, k.app, k.app, k.user, k.app, k.user, k.id)
+func (s *Service) mergedState(ctx context.Context, q querier, k session.Key) (session.State, error) {
+	rows, err := q.QueryContext(ctx, s.q.mergedState, k.AppName, k.AppName, k.UserID, k.AppName, k.UserID, k.ID)
 	if err != nil {
 		return nil, fmt.Errorf("reading the state of session %v: %w", k, err)
 	}
@@ -123,7 +123,7 @@ func (s *Service) Get(ctx context.Context, req *session.GetRequest) (*session.Se
 	if req == nil {
 		return nil, invalidArgument("nil GetRequest")
 	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, "SessionID")
+	k, err := session.NewKey(req.AppName, req.UserID, req.SessionID, "SessionID")
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func (s *Service) Get(ctx context.Context, req *session.GetRequest) (*session.Se
 	}
 
 	var updated, last int64
-	err = s.db.QueryRowContext(ctx, s.q.sessionRow, k.app, k.user, k.id).Scan(&updated, &last)
+	err = s.db.QueryRowContext(ctx, s.q.sessionRow, k.AppName, k.UserID, k.ID).Scan(&updated, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(k)
 	}
@@ -160,13 +160,13 @@ func (s *Service) Get(ctx context.Context, req *session.GetRequest) (*session.Se
 	if err != nil {
 		return nil, err
 	}
-	return &session.Session{AppName: k.app, UserID: k.user, ID: k.id, State: state, Events: events, LastUpdateTime: fromMicros(updated)}, nil
+	return &session.Session{AppName: k.AppName, UserID: k.UserID, ID: k.ID, State: state, Events: events, LastUpdateTime: fromMicros(updated)}, nil
 }
 
 // readEvents reads the events of session k whose sequence numbers are in
 // (first, last] and whose times are at or after after, oldest first.
-func (s *Service) readEvents(ctx context.Context, k key, last, first, after int64) ([]*event.Event, error) {
-	rows, err := s.db.QueryContext(ctx, s.q.selectEvents, k.app, k.user, k.id, last, first, after)
+func (s *Service) readEvents(ctx context.Context, k session.Key, last, first, after int64) ([]*event.Event, error) {
+	rows, err := s.db.QueryContext(ctx, s.q.selectEvents, k.AppName, k.UserID, k.ID, last, first, after)
 	if err != nil {
 		return nil, fmt.Errorf("reading the events of session %v: %w", k, err)
 	}
@@ -198,12 +198,12 @@ func (s *Service) Delete(ctx context.Context, req *session.DeleteRequest) error 
 	if req == nil {
 		return invalidArgument("nil DeleteRequest")
 	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, "SessionID")
+	k, err := session.NewKey(req.AppName, req.UserID, req.SessionID, "SessionID")
 	if err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q.deleteSession, k.app, k.user, k.id)
+		res, err := tx.ExecContext(ctx, s.q.deleteSession, k.AppName, k.UserID, k.ID)
 		if err != nil {
 			return fmt.Errorf("deleting session %v: %w", k, err)
 		}
@@ -213,7 +213,7 @@ func (s *Service) Delete(ctx context.Context, req *session.DeleteRequest) error 
 			return notFound(k)
 		}
 		for _, q := range []string{s.q.deleteEvents, s.q.deleteStates} {
-			if _, err := tx.ExecContext(ctx, q, k.app, k.user, k.id); err != nil {
+			if _, err := tx.ExecContext(ctx, q, k.AppName, k.UserID, k.ID); err != nil {
 				return fmt.Errorf("deleting session %v: %w", k, err)
 			}
 		}
@@ -238,11 +238,11 @@ func (s *Service) AppendEvent(ctx context.Context, sess *session.Session, ev *ev
 	if ev.Partial {
 		return ev, nil
 	}
-	k, err := newKey(sess.AppName, sess.UserID, sess.ID, "Session.ID")
+	k, err := session.NewKey(sess.AppName, sess.UserID, sess.ID, "Session.ID")
 	if err != nil {
 		return nil, err
 	}
-	fillIdentity(ev)
+	session.FillIdentity(ev)
 	data, err := encodeEvent(ev)
 	if err != nil {
 		return nil, err
@@ -261,7 +261,7 @@ func (s *Service) AppendEvent(ctx context.Context, sess *session.Session, ev *ev
 		// Writing first takes the session's row lock (SQLite's write
 		// lock), so nothing changes it between this and the commit.
 		now := micros(time.Now())
-		res, err := tx.ExecContext(ctx, s.q.bumpSession, now, now, k.app, k.user, k.id, seen)
+		res, err := tx.ExecContext(ctx, s.q.bumpSession, now, now, k.AppName, k.UserID, k.ID, seen)
 		if err != nil {
 			return fmt.Errorf("updating session %v: %w", k, err)
 		}
@@ -271,10 +271,10 @@ func (s *Service) AppendEvent(ctx context.Context, sess *session.Session, ev *ev
 			return s.staleOrMissing(ctx, tx, k, sess.LastUpdateTime)
 		}
 		var seq int64
-		if err := tx.QueryRowContext(ctx, s.q.sessionRow, k.app, k.user, k.id).Scan(&updated, &seq); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q.sessionRow, k.AppName, k.UserID, k.ID).Scan(&updated, &seq); err != nil {
 			return fmt.Errorf("reading session %v: %w", k, err)
 		}
-		if _, err := tx.ExecContext(ctx, s.q.insertEvent, k.app, k.user, k.id, seq, ev.ID, micros(ev.Timestamp), data); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.insertEvent, k.AppName, k.UserID, k.ID, seq, ev.ID, micros(ev.Timestamp), data); err != nil {
 			return fmt.Errorf("storing event %q of session %v: %w", ev.ID, k, err)
 		}
 		return s.writeState(ctx, tx, k, app, user, own)
@@ -289,9 +289,9 @@ func (s *Service) AppendEvent(ctx context.Context, sess *session.Session, ev *ev
 // staleOrMissing returns the error for an append whose update matched no
 // row: ErrStale if session k exists (so it was updated after seen),
 // ErrNotFound if not.
-func (s *Service) staleOrMissing(ctx context.Context, tx *sql.Tx, k key, seen time.Time) error {
+func (s *Service) staleOrMissing(ctx context.Context, tx *sql.Tx, k session.Key, seen time.Time) error {
 	var updated, seq int64
-	err := tx.QueryRowContext(ctx, s.q.sessionRow, k.app, k.user, k.id).Scan(&updated, &seq)
+	err := tx.QueryRowContext(ctx, s.q.sessionRow, k.AppName, k.UserID, k.ID).Scan(&updated, &seq)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return notFound(k)
