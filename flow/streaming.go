@@ -266,8 +266,7 @@ func (t *toolRunner) stream(ctx context.Context, rc *runningCall, st tool.Stream
 	if !t.streamResponse(rc, started, event.Actions{}, true, genai.FunctionResponseSchedulingSilent, true) {
 		return
 	}
-	tc := tool.NewContext(sctx, tool.CallInfo{FunctionCallID: c.ID, AgentName: rc.link.agent.name,
-		InvocationID: t.r.p.InvocationID, State: t.r.state.snapshot()})
+	tc := tool.NewContext(sctx, t.r.callInfo(rc.link.agent, c.ID))
 	final, actions, ok := t.pull(sctx, rc, tc, st, sc.input)
 	if !ok || ctx.Err() != nil {
 		return // the run or the call is over: nothing more goes to the model
