@@ -1,17 +1,21 @@
 package flow_test
 
 import (
+	"context"
 	"errors"
 	"iter"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"cloud.google.com/go/auth"
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/flow"
+	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
 	"github.com/adklive/adklive/tool"
 )
@@ -233,5 +237,44 @@ func TestStreamingOnToolErrorCallback(t *testing.T) {
 				t.Errorf("last response = %+v, want willContinue false and the tool's scheduling (WHEN_IDLE)", last)
 			}
 		})
+	}
+}
+
+// Where results go as user text (Vertex AI), what an error callback makes
+// of a stream's error goes as text too.
+func TestStreamingOnToolErrorAsTextOnVertex(t *testing.T) {
+	srv, p := newLive(t, textConfig)
+	m, err := gemini.NewModel(context.Background(), "gemini-live-2.5-flash", &gemini.Config{
+		Backend: genai.BackendVertexAI, BaseURL: srv.URL, Project: "p", Location: "us-central1",
+		Credentials: auth.NewCredentials(&auth.CredentialsOptions{TokenProvider: tokenSource("t")}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Model = m
+	p.Tools = []tool.Tool{newFeed(t)}
+	p.Callbacks.OnToolError = []tool.ErrorCallback{
+		func(_ tool.Context, _ tool.FunctionTool, _ map[string]any, err error) (map[string]any, error) {
+			return map[string]any{"recovered": err.Error()}, nil
+		}}
+	srv.Reply(livetest.ToolCall(&genai.FunctionCall{ID: "m1", Name: "feed", Args: map[string]any{"mode": "fail"}}))
+	if err := p.Queue.SendContent(genai.NewContentFromText("Feed me", genai.RoleUser)); err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for ev, err := range flow.Run(liveCtx(t), p) {
+		if err != nil {
+			t.Fatalf("run ended with %v", err)
+		}
+		if ev.Author == "user" && strings.HasPrefix(ev.Text(), "Function feed returned: ") {
+			texts = append(texts, ev.Text())
+			if strings.Contains(ev.Text(), "recovered") {
+				p.Queue.Close()
+			}
+		}
+	}
+	want := []string{`Function feed returned: {"n":1}`, `Function feed returned: {"recovered":"feed broke"}`}
+	if diff := cmp.Diff(want, texts); diff != "" {
+		t.Errorf("results as user text (-want +got):\n%s", diff)
 	}
 }
