@@ -3,6 +3,7 @@ package agent
 import (
 	"log/slog"
 
+	"github.com/adklive/adklive/artifact"
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/livequeue"
 	"github.com/adklive/adklive/runconfig"
@@ -38,6 +39,10 @@ type InvocationContext struct {
 
 	// SessionService stores Session.
 	SessionService session.Service
+
+	// ArtifactService stores the artifacts tools save and load through
+	// tool.Context.Artifacts; nil when the runner has none.
+	ArtifactService artifact.Service
 
 	// Queue carries the user's input into the run. The runner has already
 	// claimed it for this run.

@@ -261,7 +261,9 @@ func runLive(ctx context.Context, root Agent, ic *InvocationContext) iter.Seq2[*
 	}
 	var history []*event.Event
 	var state map[string]any
+	var sessionID string
 	if ic.Session != nil {
+		sessionID = ic.Session.ID
 		// A copy of the slice: the runner appends to the session while the
 		// flow may still be reading the history.
 		history = slices.Clone(ic.Session.Events)
@@ -282,6 +284,11 @@ func runLive(ctx context.Context, root Agent, ic *InvocationContext) iter.Seq2[*
 		State:        state,
 		Callbacks:    first.Callbacks,
 		Plugins:      ic.Plugins,
+
+		ArtifactService: ic.ArtifactService,
+		AppName:         ic.AppName,
+		UserID:          ic.UserID,
+		SessionID:       sessionID,
 	})
 }
 

@@ -20,7 +20,11 @@ import (
 // before or error callback gave) until one replaces it. A callback that
 // panics fails the call like a tool that panics. Calls the runtime
 // answers without running a tool (no such tool, args that are not an
-// object) skip the callbacks.
+// object) skip the callbacks. A streaming tool's call runs the before
+// callbacks once, before its stream starts (an answer from one is the
+// call's only response, and no stream starts), and the error callbacks
+// on the error the stream yields or its panic; the after callbacks see
+// only a result a before or error callback gave, not the streamed results.
 //
 // Model callbacks run on each model turn; see BeforeModelCallback and
 // AfterModelCallback for what they see and may do in a live run.

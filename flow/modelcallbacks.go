@@ -63,7 +63,7 @@ func (r *run) hasModelCallbacks(cbs *Callbacks, before bool) bool {
 // callbackContext returns the context model callbacks of agent ag get:
 // it ends with the run.
 func (r *run) callbackContext(ag *agentState) tool.Context {
-	return tool.NewContext(r.tools.ctx, tool.CallInfo{AgentName: ag.name, InvocationID: r.p.InvocationID, State: r.state.snapshot()})
+	return tool.NewContext(r.tools.ctx, r.callInfo(ag, ""))
 }
 
 // userTurn returns the message of a user turn of content, after the

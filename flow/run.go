@@ -14,6 +14,7 @@ import (
 
 	"google.golang.org/genai"
 
+	"github.com/adklive/adklive/artifact"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/flow/live"
 	"github.com/adklive/adklive/internal/logattr"
@@ -62,6 +63,13 @@ type Params struct {
 	// tools read through tool.Context.State (with the state deltas of the
 	// run's events applied as they come). Run copies it; nil is empty.
 	State map[string]any
+	// ArtifactService stores the artifacts function tools save and load
+	// through tool.Context.Artifacts, under AppName, UserID and SessionID;
+	// nil makes those calls fail with tool.ErrNoArtifactService.
+	ArtifactService artifact.Service
+	// AppName, UserID and SessionID name the session the run is on; tools'
+	// artifacts are stored under them.
+	AppName, UserID, SessionID string
 	// Callbacks are the first agent's callbacks (see Callbacks); an
 	// Agent of the Team brings its own.
 	Callbacks Callbacks

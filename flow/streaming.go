@@ -262,48 +262,62 @@ func (t *toolRunner) stream(ctx context.Context, rc *runningCall, st tool.Stream
 	if !rc.answered.CompareAndSwap(false, true) {
 		return // the server cancelled the call already
 	}
+	tc := tool.NewContext(sctx, t.r.callInfo(rc.link.agent, c.ID))
+	cbs := &rc.link.agent.callbacks
+	// A copy: a before callback may change the arguments, and the call's
+	// event, already yielded, holds the model's.
+	args := maps.Clone(c.Args)
+	if res, answered := t.beforeStream(tc, cbs, st, args); answered {
+		t.streamResponse(rc, res, *tc.Actions(), false, st.Scheduling(), true)
+		return
+	}
 	started := map[string]any{"status": "started: the results will follow as they come"}
 	if !t.streamResponse(rc, started, event.Actions{}, true, genai.FunctionResponseSchedulingSilent, true) {
 		return
 	}
-	tc := tool.NewContext(sctx, tool.CallInfo{FunctionCallID: c.ID, AgentName: rc.link.agent.name,
-		InvocationID: t.r.p.InvocationID, State: t.r.state.snapshot()})
-	final, actions, ok := t.pull(sctx, rc, tc, st, sc.input)
+	final, actions, ok := t.pull(sctx, rc, tc, cbs, st, args, sc.input)
 	if !ok || ctx.Err() != nil {
 		return // the run or the call is over: nothing more goes to the model
 	}
 	schedule := genai.FunctionResponseSchedulingSilent
 	switch cause := context.Cause(sctx); {
 	case final != nil:
-		schedule = st.Scheduling() // an error the model should tell the user about
+		// An error, or what an error callback made of it: the model
+		// should tell the user.
+		schedule = st.Scheduling()
+	case sctx.Err() != nil && !errors.Is(cause, errStopped):
+		return // the connection ended
+	case rc.link.agent.tools.textStreams:
+		return // the end of a stream is not news to the model
 	case errors.Is(cause, errStopped):
 		final = map[string]any{"status": "stopped"}
-	case sctx.Err() != nil:
-		return // the connection ended
 	default:
 		final = map[string]any{"status": "finished"}
 	}
 	t.streamResponse(rc, final, actions, false, schedule, false)
 }
 
-// pull ranges over the tool's results and sends each. It returns the
-// error response when the tool failed or panicked, with the actions not
-// yet sent, and false when the run is over.
-func (t *toolRunner) pull(ctx context.Context, rc *runningCall, tc tool.Context, st tool.StreamingTool,
-	in *tool.InputStream) (final map[string]any, actions event.Actions, ok bool) {
+// pull ranges over the tool's results and sends each. When the tool
+// failed or panicked, it returns the last response the error callbacks
+// make of it (see streamFailed), with the actions not yet sent; it
+// returns false when the run is over.
+func (t *toolRunner) pull(ctx context.Context, rc *runningCall, tc tool.Context, cbs *Callbacks, st tool.StreamingTool,
+	args map[string]any, in *tool.InputStream) (final map[string]any, actions event.Actions, ok bool) {
 	c := rc.call
 	defer func() {
 		if v := recover(); v != nil {
-			t.r.log.Error("flow: streaming tool panicked", "tool", c.Name, "call_id", c.ID, "panic", v, "stack", string(debug.Stack()))
-			final, actions, ok = errorResponse(fmt.Sprintf("tool %q failed: it panicked: %v", c.Name, v)), *tc.Actions(), true
+			stack := debug.Stack()
+			t.r.log.Error("flow: streaming tool panicked", "tool", c.Name, "call_id", c.ID, "panic", v, "stack", string(stack))
+			final = t.streamFailed(tc, cbs, st, args, &panicError{tool: c.Name, value: v, stack: stack})
+			actions, ok = *tc.Actions(), true
 		}
 	}()
-	for res, err := range st.Stream(tc, c.Args, in) {
+	for res, err := range st.Stream(tc, args, in) {
 		if ctx.Err() != nil {
 			return nil, event.Actions{}, true
 		}
 		if err != nil {
-			return errorResponse(err.Error()), *tc.Actions(), true
+			return t.streamFailed(tc, cbs, st, args, err), *tc.Actions(), true
 		}
 		if res == nil {
 			res = map[string]any{}
@@ -325,9 +339,6 @@ func (t *toolRunner) streamResponse(rc *runningCall, response map[string]any, ac
 	schedule genai.FunctionResponseScheduling, first bool) bool {
 	c := rc.call
 	if rc.link.agent.tools.textStreams && !first {
-		if !more && response["error"] == nil {
-			return true // the end of a stream is not news to the model
-		}
 		m := t.r.contentMessage(resultText(c.Name, response))
 		if m.turn != nil {
 			m.turn.Actions = actions

@@ -291,12 +291,7 @@ func (t *toolRunner) execute(ctx context.Context, ag *agentState, c *genai.Funct
 		return errorResponse(fmt.Sprintf("there is no tool named %q; the available tools are: %s",
 			c.Name, strings.Join(ag.funcNames(), ", "))), event.Actions{}
 	}
-	tc := tool.NewContext(ctx, tool.CallInfo{
-		FunctionCallID: c.ID,
-		AgentName:      ag.name,
-		InvocationID:   t.r.p.InvocationID,
-		State:          t.r.state.snapshot(),
-	})
+	tc := tool.NewContext(ctx, t.r.callInfo(ag, c.ID))
 	defer func() {
 		if v := recover(); v != nil {
 			t.r.log.Error("flow: tool callback panicked", "tool", c.Name, "call_id", c.ID, "panic", v, "stack", string(debug.Stack()))
@@ -317,6 +312,22 @@ func (t *toolRunner) execute(ctx context.Context, ag *agentState, c *genai.Funct
 		out = map[string]any{}
 	}
 	return out, *tc.Actions()
+}
+
+// callInfo returns what the tool.Context of a call by agent ag (id "" for
+// a callback's context) knows: the run's ids, the session state as it is
+// now and the run's artifact service.
+func (r *run) callInfo(ag *agentState, callID string) tool.CallInfo {
+	return tool.CallInfo{
+		FunctionCallID:  callID,
+		AgentName:       ag.name,
+		InvocationID:    r.p.InvocationID,
+		State:           r.state.snapshot(),
+		ArtifactService: r.p.ArtifactService,
+		AppName:         r.p.AppName,
+		UserID:          r.p.UserID,
+		SessionID:       r.p.SessionID,
+	}
 }
 
 func errorResponse(msg string) map[string]any {

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/genai"
 
 	"github.com/adklive/adklive/agent"
+	"github.com/adklive/adklive/artifact"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/gemini"
 	"github.com/adklive/adklive/gemini/livetest"
@@ -48,6 +49,7 @@ type setup struct {
 	logger     *slog.Logger // the runner's; nil means slog.Default()
 	plugins    []runner.Plugin
 	agentCfg   func(*agent.Config) // changes the agent's config; nil for none
+	artifacts  artifact.Service    // the runner's; nil for none
 }
 
 // newHarness starts a livetest server and builds a runner on it. When the
@@ -94,6 +96,7 @@ func newHarness(t *testing.T, s setup) *harness {
 		AutoCreateSession: s.autoCreate,
 		Logger:            s.logger,
 		Plugins:           s.plugins,
+		ArtifactService:   s.artifacts,
 	})
 	if err != nil {
 		t.Fatalf("runner.New: %v", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/adklive/adklive/agent"
+	"github.com/adklive/adklive/artifact"
 	"github.com/adklive/adklive/flow"
 	"github.com/adklive/adklive/internal/nilcheck"
 	"github.com/adklive/adklive/session"
@@ -41,6 +42,12 @@ type Config struct {
 	// flow.Callbacks). A plugin's nil callbacks are skipped.
 	Plugins []Plugin
 
+	// ArtifactService, when set, stores the artifacts tools save and load
+	// through tool.Context.Artifacts, under the run's app, user and
+	// session (for example artifact.InMemory()). Nil: tools' artifact
+	// calls fail with tool.ErrNoArtifactService.
+	ArtifactService artifact.Service
+
 	// Logger receives the runner's log records and is handed to agents.
 	// Nil means slog.Default().
 	Logger *slog.Logger
@@ -59,6 +66,7 @@ type Runner struct {
 	sessions   session.Service
 	autoCreate bool
 	plugins    []Plugin
+	artifacts  artifact.Service
 	logger     *slog.Logger
 }
 
@@ -78,6 +86,8 @@ func New(cfg Config) (*Runner, error) {
 		return nil, fmt.Errorf("%w: SessionService is required (for example session.InMemory())", ErrInvalidConfig)
 	case nilcheck.TypedNil(cfg.SessionService):
 		return nil, fmt.Errorf("%w: SessionService is a nil %T", ErrInvalidConfig, cfg.SessionService)
+	case cfg.ArtifactService != nil && nilcheck.TypedNil(cfg.ArtifactService):
+		return nil, fmt.Errorf("%w: ArtifactService is a nil %T (leave it unset for no artifacts)", ErrInvalidConfig, cfg.ArtifactService)
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -89,6 +99,7 @@ func New(cfg Config) (*Runner, error) {
 		sessions:   cfg.SessionService,
 		autoCreate: cfg.AutoCreateSession,
 		plugins:    slices.Clone(cfg.Plugins),
+		artifacts:  cfg.ArtifactService,
 		logger:     logger,
 	}, nil
 }
@@ -98,6 +109,10 @@ func (r *Runner) AppName() string { return r.appName }
 
 // Agent returns the root agent.
 func (r *Runner) Agent() agent.Agent { return r.root }
+
+// ArtifactService returns the service that stores tools' artifacts, nil
+// when the runner has none.
+func (r *Runner) ArtifactService() artifact.Service { return r.artifacts }
 
 // SessionService returns the service that stores the runner's sessions.
 func (r *Runner) SessionService() session.Service { return r.sessions }

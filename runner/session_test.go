@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/adklive/adklive/agent"
+	"github.com/adklive/adklive/artifact"
 	"github.com/adklive/adklive/event"
 	"github.com/adklive/adklive/runner"
 	"github.com/adklive/adklive/session"
@@ -16,6 +17,10 @@ import (
 // customService is a session.Service of the application's own, here only
 // to be nil.
 type customService struct{ session.Service }
+
+// customArtifacts is an artifact.Service of the application's own, here
+// only to be nil.
+type customArtifacts struct{ artifact.Service }
 
 func TestNewNamesTheMissingField(t *testing.T) {
 	h := newHarness(t, setup{})
@@ -32,6 +37,8 @@ func TestNewNamesTheMissingField(t *testing.T) {
 			"Agent is a nil *agent.LLMAgent"},
 		{"typed-nil session service", runner.Config{AppName: appName, Agent: h.agent, SessionService: (*customService)(nil)},
 			"SessionService is a nil *runner_test.customService"},
+		{"typed-nil artifact service", runner.Config{AppName: appName, Agent: h.agent, SessionService: h.sessions,
+			ArtifactService: (*customArtifacts)(nil)}, "ArtifactService is a nil *runner_test.customArtifacts"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

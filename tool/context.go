@@ -3,6 +3,7 @@ package tool
 import (
 	"context"
 
+	"github.com/adklive/adklive/artifact"
 	"github.com/adklive/adklive/event"
 )
 
@@ -28,6 +29,10 @@ type Context interface {
 	// the session when the run started, with the state deltas of the
 	// run's events since, and this call's own writes.
 	State() State
+	// Artifacts returns the artifacts of the run's session (see
+	// Artifacts). Without an artifact service (runner.Config.
+	// ArtifactService unset) its methods fail with ErrNoArtifactService.
+	Artifacts() Artifacts
 }
 
 // State is the session state as one call sees it. Keys prefixed "app:"
@@ -54,6 +59,12 @@ type CallInfo struct {
 	// State is the session state the call reads (see Context.State);
 	// nil reads as empty. The Context never modifies it.
 	State map[string]any
+	// ArtifactService stores the artifacts the call's Context.Artifacts
+	// saves and loads; nil makes them fail with ErrNoArtifactService.
+	ArtifactService artifact.Service
+	// AppName, UserID and SessionID name the session the call runs in;
+	// its artifacts are stored under them.
+	AppName, UserID, SessionID string
 }
 
 // NewContext returns the Context for one call, with empty Actions. The
@@ -74,6 +85,7 @@ func (c *callContext) AgentName() string       { return c.info.AgentName }
 func (c *callContext) InvocationID() string    { return c.info.InvocationID }
 func (c *callContext) Actions() *event.Actions { return &c.actions }
 func (c *callContext) State() State            { return callState{c} }
+func (c *callContext) Artifacts() Artifacts    { return callArtifacts{c} }
 
 // callState is the State of one call: its writes go to the response's
 // StateDelta, its reads look there first.
