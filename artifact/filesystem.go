@@ -77,17 +77,8 @@ func (f *filesystem) fileDir(k key) string {
 
 // Save implements [Service.Save].
 func (f *filesystem) Save(ctx context.Context, req *SaveRequest) (*SaveResponse, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, invalidArgument("nil SaveRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, req.FileName, true)
+	k, err := req.check(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkPart(req.Part); err != nil {
 		return nil, err
 	}
 	meta := *req.Part
@@ -169,17 +160,8 @@ func (f *filesystem) versions(dir string) (complete, claimed []int64, err error)
 
 // Load implements [Service.Load].
 func (f *filesystem) Load(ctx context.Context, req *LoadRequest) (*LoadResponse, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, invalidArgument("nil LoadRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, req.FileName, true)
+	k, err := req.check(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion(req.Version); err != nil {
 		return nil, err
 	}
 	dir := f.fileDir(k)
@@ -216,17 +198,8 @@ func (f *filesystem) Load(ctx context.Context, req *LoadRequest) (*LoadResponse,
 
 // Delete implements [Service.Delete].
 func (f *filesystem) Delete(ctx context.Context, req *DeleteRequest) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if req == nil {
-		return invalidArgument("nil DeleteRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, req.FileName, true)
+	k, err := req.check(ctx)
 	if err != nil {
-		return err
-	}
-	if err := checkVersion(req.Version); err != nil {
 		return err
 	}
 	target := f.fileDir(k)
@@ -241,13 +214,7 @@ func (f *filesystem) Delete(ctx context.Context, req *DeleteRequest) error {
 
 // List implements [Service.List].
 func (f *filesystem) List(ctx context.Context, req *ListRequest) (*ListResponse, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, invalidArgument("nil ListRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, "", false)
+	k, err := req.check(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -282,13 +249,7 @@ func (f *filesystem) List(ctx context.Context, req *ListRequest) (*ListResponse,
 
 // Versions implements [Service.Versions].
 func (f *filesystem) Versions(ctx context.Context, req *VersionsRequest) (*VersionsResponse, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, invalidArgument("nil VersionsRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, req.FileName, true)
+	k, err := req.check(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -29,17 +29,8 @@ type versions struct {
 
 // Save implements [Service.Save].
 func (m *inMemory) Save(ctx context.Context, req *SaveRequest) (*SaveResponse, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, invalidArgument("nil SaveRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, req.FileName, true)
+	k, err := req.check(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkPart(req.Part); err != nil {
 		return nil, err
 	}
 	part, err := clonePart(req.Part)
@@ -60,17 +51,8 @@ func (m *inMemory) Save(ctx context.Context, req *SaveRequest) (*SaveResponse, e
 
 // Load implements [Service.Load].
 func (m *inMemory) Load(ctx context.Context, req *LoadRequest) (*LoadResponse, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, invalidArgument("nil LoadRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, req.FileName, true)
+	k, err := req.check(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion(req.Version); err != nil {
 		return nil, err
 	}
 	m.mu.RLock()
@@ -96,17 +78,8 @@ func (m *inMemory) Load(ctx context.Context, req *LoadRequest) (*LoadResponse, e
 
 // Delete implements [Service.Delete].
 func (m *inMemory) Delete(ctx context.Context, req *DeleteRequest) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if req == nil {
-		return invalidArgument("nil DeleteRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, req.FileName, true)
+	k, err := req.check(ctx)
 	if err != nil {
-		return err
-	}
-	if err := checkVersion(req.Version); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -124,13 +97,7 @@ func (m *inMemory) Delete(ctx context.Context, req *DeleteRequest) error {
 
 // List implements [Service.List].
 func (m *inMemory) List(ctx context.Context, req *ListRequest) (*ListResponse, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, invalidArgument("nil ListRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, "", false)
+	k, err := req.check(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -148,13 +115,7 @@ func (m *inMemory) List(ctx context.Context, req *ListRequest) (*ListResponse, e
 
 // Versions implements [Service.Versions].
 func (m *inMemory) Versions(ctx context.Context, req *VersionsRequest) (*VersionsResponse, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		return nil, invalidArgument("nil VersionsRequest")
-	}
-	k, err := newKey(req.AppName, req.UserID, req.SessionID, req.FileName, true)
+	k, err := req.check(ctx)
 	if err != nil {
 		return nil, err
 	}
